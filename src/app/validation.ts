@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { UserError, UserErrorCode } from './errors';
+
+/** Bounded free text: trimmed, at most `max` characters, empty strings refused. */
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { message: 'must not be empty' })
+    .max(max, { message: `must be at most ${max} characters` });
+
+/** Same, but keeps inner and outer whitespace (message bodies, transcripts). */
+export const body = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` });
+
+/** A custom problem with a chosen user-error code, for `ctx.addIssue` in refinements. */
+export function issue(code: UserErrorCode, message: string, path: (string | number)[] = []) {
+  return { code: 'custom' as const, message, path, params: { userErrorCode: code } };
+}
+
+/** Maps zod issues onto `UserError`s whose `field` starts at `basePath` (usually ["input"]). */
+export function toUserErrors(error: z.ZodError, basePath: (string | number)[]): UserError[] {
+  return error.issues.map((i) => {
+    const field = [...basePath, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+    const name = field[field.length - 1];
+    let code = UserErrorCode.INVALID;
+    const chosen = i.code === 'custom' ? (i.params?.userErrorCode as UserErrorCode | undefined) : undefined;
+    if (chosen) {
+      code = chosen;
+    } else if (i.code === 'too_big') {
+      code = i.origin === 'string' ? UserErrorCode.TOO_LONG : UserErrorCode.OUT_OF_RANGE;
+    } else if (i.code === 'too_small') {
+      code = i.origin === 'string' && i.minimum === 1 ? UserErrorCode.REQUIRED : UserErrorCode.OUT_OF_RANGE;
+    }
+    const message = i.code === 'custom' ? i.message : `\`${String(name)}\` ${i.message}`;
+    return UserError.of(code, message, field);
+  });
+}
+
+/** Parses with `schema`, answering either the parsed value or the user errors. */
+export function check<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  basePath: (string | number)[],
+): { ok: true; value: z.output<T> } | { ok: false; errors: UserError[] } {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: toUserErrors(parsed.error, basePath) };
+}

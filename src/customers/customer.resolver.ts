@@ -1,0 +1,57 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../app/context';
+import { badUserInput } from '../app/errors';
+import { ConnectionArgs, pageRequest } from '../relay/connection';
+import { keyOf } from '../relay/global-id';
+import { Preferences } from '../preferences/preferences.types';
+import { TimelineConnection, TimelineFilter } from '../timeline/timeline-event.types';
+import { Customer } from './customer.types';
+import { Identifier, IdentifierInput, normaliseIdentifier } from './identifier';
+import { UpsertCustomerInput, UpsertCustomerPayload } from './upsert-customer.types';
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Query(() => Customer, { nullable: true, description: 'A customer by global ID; null when none has it.' })
+  async customer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: RequestContext): Promise<Customer | null> {
+    const key = keyOf(id, 'Customer');
+    if (!key) throw badUserInput('`id` is not a customer id.', { argument: 'id' });
+    return loaders.customerByKey.load(key);
+  }
+
+  @Query(() => Customer, {
+    nullable: true,
+    description: 'The customer an identifier names, in whatever format it arrives (phone in any notation, e-mail in any case, handle with or without @).',
+  })
+  async customerByIdentifier(@Arg('identifier', () => IdentifierInput) identifier: IdentifierInput, @Ctx() { services, loaders }: RequestContext): Promise<Customer | null> {
+    const normalised = normaliseIdentifier(identifier, services.customers.region);
+    if (!normalised.ok) throw badUserInput(normalised.message, { argument: 'identifier' });
+    const customer = await services.customers.findByIdentifier(normalised.value);
+    if (customer) loaders.customerByKey.prime(customer.key, customer);
+    return customer;
+  }
+
+  @Mutation(() => UpsertCustomerPayload, { description: 'Create or update one customer: matched by id, else by any identifier, else created.' })
+  upsertCustomer(@Arg('input', () => UpsertCustomerInput) input: UpsertCustomerInput, @Ctx() { services }: RequestContext): Promise<UpsertCustomerPayload> {
+    return services.customers.upsert(input);
+  }
+
+  @FieldResolver(() => [Identifier], { description: 'Every identifier that reaches this customer, oldest first.' })
+  identifiers(@Root() customer: Customer, @Ctx() { loaders }: RequestContext): Promise<Identifier[]> {
+    return loaders.identifiersByCustomer.load(customer.key);
+  }
+
+  @FieldResolver(() => Preferences, { description: 'How the customer wants to be reached.' })
+  preferences(@Root() customer: Customer): Preferences {
+    return Preferences.of(customer);
+  }
+
+  @FieldResolver(() => TimelineConnection, { description: 'Every interaction, newest first by (occurredAt, id), keyset-paged.' })
+  timeline(
+    @Root() customer: Customer,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => TimelineFilter, { nullable: true }) filter: TimelineFilter | null,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<TimelineConnection> {
+    return loaders.timelinePage.load({ customerKey: customer.key, page: pageRequest(args), filter: filter ?? null });
+  }
+}

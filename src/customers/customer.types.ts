@@ -1,0 +1,72 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Node } from '../relay/node';
+import { toGlobalId } from '../relay/global-id';
+import type { Channel } from '../timeline/enums';
+
+/** A `customer` row. */
+export interface CustomerRow {
+  id: string;
+  display_name: string;
+  given_name: string | null;
+  family_name: string | null;
+  locale: string | null;
+  time_zone: string | null;
+  preferred_channel: Channel | null;
+  language: string | null;
+  contact_hours: string | null;
+  notes: string[];
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const CUSTOMER_COLUMNS = `c.id, c.display_name, c.given_name, c.family_name, c.locale, c.time_zone,
+  c.preferred_channel, c.language, c.contact_hours, c.notes, c.version, c.created_at, c.updated_at`;
+
+@ObjectType({ implements: Node, description: 'One person, however many systems and channels know them.' })
+export class Customer extends Node {
+  /** Database key; not exposed. */
+  key!: string;
+  /** The stored row, for the preferences and other derived fields. */
+  row!: CustomerRow;
+
+  @Field({ description: 'The name agents see.' })
+  displayName!: string;
+
+  @Field(() => String, { nullable: true })
+  givenName!: string | null;
+
+  @Field(() => String, { nullable: true })
+  familyName!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'BCP 47 locale, e.g. "en-GB".' })
+  locale!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'IANA time zone, e.g. "Europe/London".' })
+  timeZone!: string | null;
+
+  @Field(() => Int, { description: 'Increases with every profile write; pass it as `expectedVersion` to write only over what you read.' })
+  version!: number;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field()
+  updatedAt!: Date;
+
+  static fromRow(row: CustomerRow): Customer {
+    const customer = new Customer();
+    customer.id = toGlobalId('Customer', row.id);
+    customer.key = row.id;
+    customer.row = row;
+    customer.displayName = row.display_name;
+    customer.givenName = row.given_name;
+    customer.familyName = row.family_name;
+    customer.locale = row.locale;
+    customer.timeZone = row.time_zone;
+    customer.version = row.version;
+    customer.createdAt = row.created_at;
+    customer.updatedAt = row.updated_at;
+    return customer;
+  }
+}

@@ -1,0 +1,52 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../app/context';
+import { Customer } from '../customers/customer.types';
+import { EventKind } from '../timeline/enums';
+import {
+  RecordCallInput,
+  RecordEmailInput,
+  RecordEventPayload,
+  RecordEventsInput,
+  RecordEventsPayload,
+  RecordPurchaseInput,
+  RecordSocialMessageInput,
+  RecordSurveyResponseInput,
+} from './record-event.types';
+
+@Resolver(() => RecordEventPayload)
+export class RecordEventResolver {
+  @Mutation(() => RecordEventPayload, { description: 'Record a phone call.' })
+  recordCall(@Arg('input', () => RecordCallInput) input: RecordCallInput, @Ctx() { services }: RequestContext): Promise<RecordEventPayload> {
+    return services.recorder.record(EventKind.CALL, input);
+  }
+
+  @Mutation(() => RecordEventPayload, { description: 'Record an e-mail.' })
+  recordEmail(@Arg('input', () => RecordEmailInput) input: RecordEmailInput, @Ctx() { services }: RequestContext): Promise<RecordEventPayload> {
+    return services.recorder.record(EventKind.EMAIL, input);
+  }
+
+  @Mutation(() => RecordEventPayload, { description: 'Record a social, SMS or chat message.' })
+  recordSocialMessage(@Arg('input', () => RecordSocialMessageInput) input: RecordSocialMessageInput, @Ctx() { services }: RequestContext): Promise<RecordEventPayload> {
+    return services.recorder.record(EventKind.SOCIAL_MESSAGE, input);
+  }
+
+  @Mutation(() => RecordEventPayload, { description: 'Record an order or a change of its status.' })
+  recordPurchase(@Arg('input', () => RecordPurchaseInput) input: RecordPurchaseInput, @Ctx() { services }: RequestContext): Promise<RecordEventPayload> {
+    return services.recorder.record(EventKind.PURCHASE, input);
+  }
+
+  @Mutation(() => RecordEventPayload, { description: 'Record a CSAT, NPS or CES survey answer.' })
+  recordSurveyResponse(@Arg('input', () => RecordSurveyResponseInput) input: RecordSurveyResponseInput, @Ctx() { services }: RequestContext): Promise<RecordEventPayload> {
+    return services.recorder.record(EventKind.SURVEY_RESPONSE, input);
+  }
+
+  @Mutation(() => RecordEventsPayload, { description: 'Record up to 1000 events of mixed kinds; each succeeds or fails on its own.' })
+  async recordEvents(@Arg('input', () => RecordEventsInput) input: RecordEventsInput, @Ctx() { services }: RequestContext): Promise<RecordEventsPayload> {
+    return { results: await services.recorder.recordEvents(input.events) };
+  }
+
+  @FieldResolver(() => Customer, { nullable: true })
+  customer(@Root() payload: RecordEventPayload, @Ctx() { loaders }: RequestContext): Promise<Customer | null> | null {
+    return payload.customerKey ? loaders.customerByKey.load(payload.customerKey) : null;
+  }
+}

@@ -1,0 +1,11 @@
+import DataLoader from 'dataloader';
+import type { TimelinePageRequest, TimelineService } from './timeline.service';
+
+export function createTimelineLoaders(timeline: TimelineService) {
+  return {
+    timelinePage: new DataLoader((requests: readonly TimelinePageRequest[]) => timeline.pages(requests), {
+      cacheKeyFn: (request) => JSON.stringify(request),
+    }),
+    eventByKey: new DataLoader((keys: readonly string[]) => timeline.eventsByKey(keys)),
+  };
+}

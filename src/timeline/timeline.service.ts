@@ -1,0 +1,132 @@
+import type { DataSource } from 'typeorm';
+import { badUserInput } from '../app/errors';
+import type { PageRequest } from '../relay/connection';
+import { decodeTimelineCursor } from './cursor';
+import { toTimelineEvent, type TimelineConnection, type TimelineEvent, type TimelineEventRow, type TimelineFilter } from './timeline-event.types';
+
+/** One customer's page request, as the timeline loader batches them. */
+export interface TimelinePageRequest {
+  customerKey: string;
+  page: PageRequest;
+  filter: TimelineFilter | null;
+}
+
+export const EVENT_COLUMNS = `e.id, e.customer_id, e.kind, e.channel, e.occurred_at, e.received_at, e.direction, e.summary,
+  e.source, e.external_id, e.agent_id, e.details,
+  to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at`;
+
+export class TimelineService {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Pages of many customers' timelines. Requests with the same page arguments and filter share one
+   * statement (a LATERAL join over the customers), so a list of customers costs one query per
+   * distinct argument set, not one per customer.
+   */
+  async pages(requests: readonly TimelinePageRequest[]): Promise<TimelineConnection[]> {
+    const groups = new Map<string, TimelinePageRequest[]>();
+    for (const request of requests) {
+      const key = JSON.stringify([request.page, request.filter]);
+      const group = groups.get(key);
+      if (group) group.push(request);
+      else groups.set(key, [request]);
+    }
+    const results = new Map<TimelinePageRequest, TimelineConnection>();
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const pages = await this.pageGroup(group);
+        group.forEach((request, i) => results.set(request, pages[i]));
+      }),
+    );
+    return requests.map((request) => results.get(request)!);
+  }
+
+  private async pageGroup(group: TimelinePageRequest[]): Promise<TimelineConnection[]> {
+    const { page, filter } = group[0];
+    const customerKeys = [...new Set(group.map((r) => r.customerKey))];
+    const backward = page.direction === 'backward';
+    const params: unknown[] = [customerKeys];
+    const conditions: string[] = ['e.customer_id = c.id'];
+
+    if (filter?.kinds?.length) {
+      params.push(filter.kinds);
+      conditions.push(`e.kind = ANY($${params.length}::text[])`);
+    }
+    if (filter?.channels?.length) {
+      params.push(filter.channels);
+      conditions.push(`e.channel = ANY($${params.length}::text[])`);
+    }
+    if (filter?.since) {
+      params.push(filter.since);
+      conditions.push(`e.occurred_at >= $${params.length}`);
+    }
+    if (filter?.until) {
+      params.push(filter.until);
+      conditions.push(`e.occurred_at < $${params.length}`);
+    }
+    if (filter?.since && filter?.until && filter.since > filter.until) {
+      throw badUserInput('`filter.since` must not be after `filter.until`.', { argument: 'filter' });
+    }
+    if (page.cursor) {
+      const position = decodeTimelineCursor(page.cursor, backward ? 'before' : 'after');
+      params.push(position.occurredAt, position.id);
+      const at = `$${params.length - 1}::timestamptz`;
+      const id = `$${params.length}::bigint`;
+      conditions.push(backward ? `(e.occurred_at, e.id) > (${at}, ${id})` : `(e.occurred_at, e.id) < (${at}, ${id})`);
+    }
+    if (page.size === 0) return group.map(() => emptyPage(page));
+
+    params.push(page.size + 1);
+    const order = backward ? 'e.occurred_at ASC, e.id ASC' : 'e.occurred_at DESC, e.id DESC';
+    const rows: TimelineEventRow[] = await this.db.query(
+      `SELECT page.* FROM unnest($1::uuid[]) AS c(id)
+       CROSS JOIN LATERAL (
+         SELECT ${EVENT_COLUMNS} FROM timeline_event e
+         WHERE ${conditions.join(' AND ')}
+         ORDER BY ${order}
+         LIMIT $${params.length}
+       ) page`,
+      params,
+    );
+
+    const byCustomer = new Map<string, TimelineEventRow[]>();
+    for (const row of rows) {
+      const list = byCustomer.get(row.customer_id);
+      if (list) list.push(row);
+      else byCustomer.set(row.customer_id, [row]);
+    }
+    return group.map((request) => toConnection(byCustomer.get(request.customerKey) ?? [], page));
+  }
+
+  async eventsByKey(keys: readonly string[]): Promise<(TimelineEvent | null)[]> {
+    const rows: TimelineEventRow[] = await this.db.query(`SELECT ${EVENT_COLUMNS} FROM timeline_event e WHERE e.id = ANY($1::bigint[])`, [keys]);
+    const byKey = new Map(rows.map((row) => [row.id, toTimelineEvent(row)]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  }
+}
+
+function emptyPage(page: PageRequest): TimelineConnection {
+  return toConnection([], { ...page, size: 0 });
+}
+
+/** Turns size+1 fetched rows into a page; the extra row only says whether more exist. */
+function toConnection(rows: TimelineEventRow[], page: PageRequest): TimelineConnection {
+  const hasMore = rows.length > page.size;
+  const kept = rows.slice(0, page.size);
+  if (page.direction === 'backward') kept.reverse();
+  const edges = kept.map((row) => {
+    const node = toTimelineEvent(row);
+    return { cursor: node.cursor, node };
+  });
+  // A cursor we were given names an event on the other side of the page; Relay lets us report
+  // that side from the cursor alone instead of paying for another query.
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.direction === 'forward' ? hasMore : page.cursor != null,
+      hasPreviousPage: page.direction === 'backward' ? hasMore : page.cursor != null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

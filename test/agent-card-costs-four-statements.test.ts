@@ -1,0 +1,63 @@
+import { oneOfEachKind, unique } from './support/factories';
+import { EVENT_FIELDS, USER_ERRORS } from './support/fragments';
+import { startTestServer, type TestServer } from './support/test-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+const AGENT_CARD = `query AgentCard($identifier: IdentifierInput!) {
+  customerByIdentifier(identifier: $identifier) {
+    id displayName givenName familyName locale timeZone version createdAt updatedAt
+    identifiers { kind value namespace verified addedAt source }
+    preferences { preferredChannel language contactHours notes consents { channel granted updatedAt source } }
+    timeline(first: 50) {
+      edges { cursor node { ${EVENT_FIELDS} customer { id displayName } } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+  }
+}`;
+
+describe('the agent card', () => {
+  it('costs at most 4 SQL statements whatever mix of kinds the page holds', async () => {
+    const handle = unique('maya').replace(/-/g, '.');
+    const { upsertCustomer } = await server.data(
+      `mutation ($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { customer { id } ${USER_ERRORS} } }`,
+      {
+        input: {
+          displayName: 'Maya Okafor',
+          identifiers: [
+            { kind: 'SOCIAL', namespace: 'instagram', value: `@${handle}` },
+            { kind: 'EMAIL', value: `${handle}@example.com` },
+          ],
+        },
+      },
+    );
+    const customerId = upsertCustomer.customer.id;
+    await server.data(`mutation ($input: UpdatePreferencesInput!) { updatePreferences(input: $input) { ${USER_ERRORS} } }`, {
+      input: { customerId, preferredChannel: 'EMAIL', contactHours: 'mornings', consents: [{ channel: 'EMAIL', granted: true }, { channel: 'SMS', granted: false }] },
+    });
+    // 60 events, 12 of each kind, so the first page of 50 mixes all five.
+    const events = Array.from({ length: 12 }, (_, round) => oneOfEachKind(customerId, Date.parse('2025-01-01T00:00:00Z') + round * 86_400_000)).flat();
+    await server.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, { input: { events } });
+
+    const response = await server.graphql(AGENT_CARD, { identifier: { kind: 'SOCIAL', namespace: 'Instagram', value: handle.toUpperCase() } });
+    expect(response.errors).toBeUndefined();
+    const card = response.data.customerByIdentifier;
+    expect(card.id).toBe(customerId);
+    expect(card.identifiers).toHaveLength(2);
+    expect(card.preferences).toMatchObject({ preferredChannel: 'EMAIL', contactHours: 'mornings' });
+    expect(card.preferences.consents.map((c: any) => [c.channel, c.granted])).toEqual([
+      ['EMAIL', true],
+      ['SMS', false],
+    ]);
+    expect(card.timeline.edges).toHaveLength(50);
+    expect(new Set(card.timeline.edges.map((e: any) => e.node.__typename))).toEqual(
+      new Set(['CallEvent', 'EmailEvent', 'SocialMessageEvent', 'PurchaseEvent', 'SurveyResponseEvent']),
+    );
+    expect(card.timeline.edges.every((e: any) => e.node.customer.id === customerId)).toBe(true);
+    expect(response.extensions?.sqlStatements).toBeLessThanOrEqual(4);
+  });
+});

@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import type { DataSource } from 'typeorm';
+import { loadConfig, type Config } from '../../src/app/config';
+import { createLogger } from '../../src/app/logger';
+import { buildTimelineSchema } from '../../src/app/schema';
+import { createTimelineServer } from '../../src/app/server';
+import { createDataSource } from '../../src/db/data-source';
+import { createTestDatabase } from './test-database';
+
+export interface GraphQLResponse<T = any> {
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; [key: string]: unknown } }[];
+  extensions?: { sqlStatements?: number };
+}
+
+export interface TestServer {
+  url: string;
+  db: DataSource;
+  config: Config;
+  /** POSTs one operation over real HTTP. */
+  graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Same, failing the test on any top-level error; answers `data`. */
+  data<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** The real server on a random port over its own fresh database. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'silent', EXPOSE_SQL_STATEMENT_COUNT: 'true', ...env, DATABASE_URL: database.url });
+  const db = createDataSource({ url: database.url, poolSize: 10 });
+  await db.initialize();
+  const server = await createTimelineServer({ config, db, schema: await buildTimelineSchema(), log: createLogger('silent') });
+  const port = await server.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}/graphql`;
+
+  const graphql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<T>;
+  };
+
+  return {
+    url,
+    db,
+    config,
+    graphql,
+    async data<T>(query: string, variables?: Record<string, unknown>) {
+      const response = await graphql<T>(query, variables);
+      if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
+      return response.data as T;
+    },
+    async stop() {
+      await server.stop();
+      await db.destroy();
+      await database.drop();
+    },
+  };
+}
