@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type Config } from '../../src/app/config';
-import { createLogger } from '../../src/app/logger';
+import { createLogger, type Logger } from '../../src/app/logger';
 import { buildTimelineSchema } from '../../src/app/schema';
 import { createTimelineServer } from '../../src/app/server';
 import { createDataSource } from '../../src/db/data-source';
@@ -15,6 +15,8 @@ export interface GraphQLResponse<T = any> {
 
 export interface TestServer {
   url: string;
+  /** http://127.0.0.1:PORT */
+  origin: string;
   db: DataSource;
   config: Config;
   /** POSTs one operation over real HTTP. */
@@ -25,12 +27,12 @@ export interface TestServer {
 }
 
 /** The real server on a random port over its own fresh database. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, log: Logger = createLogger('silent')): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', EXPOSE_SQL_STATEMENT_COUNT: 'true', ...env, DATABASE_URL: database.url });
   const db = createDataSource({ url: database.url, poolSize: 10 });
   await db.initialize();
-  const server = await createTimelineServer({ config, db, schema: await buildTimelineSchema(), log: createLogger('silent') });
+  const server = await createTimelineServer({ config, db, schema: await buildTimelineSchema(), log });
   const port = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
 
@@ -45,6 +47,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 
   return {
     url,
+    origin: `http://127.0.0.1:${port}`,
     db,
     config,
     graphql,

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  /** Parsed JSON log lines so far. */
+  logs: Record<string, any>[];
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  waitForLog(predicate: (line: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>;
+}
+
+/** Runs the built server (`npm start` without the build step) as a child process. */
+export function startServerProcess(env: Record<string, string>): ServerProcess {
+  const root = path.join(__dirname, '..', '..');
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'app', 'main.js')], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, any>[] = [];
+  const waiters: (() => void)[] = [];
+  let buffered = '';
+  child.stdout!.on('data', (chunk) => {
+    buffered += String(chunk);
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    for (const line of lines.filter(Boolean)) {
+      try {
+        logs.push(JSON.parse(line));
+      } catch {
+        logs.push({ msg: line });
+      }
+    }
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    logs,
+    exited,
+    waitForLog(predicate, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for a log line; stderr: ${stderr}; logs: ${JSON.stringify(logs).slice(-2000)}`)), timeoutMs);
+        const look = () => {
+          const found = logs.find(predicate);
+          if (found) {
+            clearTimeout(timer);
+            resolve(found);
+          } else {
+            waiters.push(look);
+          }
+        };
+        void exited.then((code) => {
+          if (!logs.find(predicate)) {
+            clearTimeout(timer);
+            reject(new Error(`server exited with ${code} before the expected log line; stderr: ${stderr}; logs: ${JSON.stringify(logs).slice(-2000)}`));
+          }
+        });
+        look();
+      });
+    },
+  };
+}
