@@ -1,4 +1,4 @@
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { printSchema, type GraphQLSchema } from 'graphql';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from './paths';
@@ -7,7 +7,7 @@ import { buildTimelineSchema } from './schema';
 export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema.graphql');
 
 export function printTimelineSchema(schema: GraphQLSchema): string {
-  return `# Emitted from the type-graphql schema by \`npm run schema\`; do not edit by hand.\n\n${printSchema(lexicographicSortSchema(schema))}\n`;
+  return `# Emitted from the type-graphql schema by \`npm run schema\`; do not edit by hand.\n\n${printSchema(schema)}\n`;
 }
 
 if (require.main === module) {

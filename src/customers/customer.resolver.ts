@@ -12,7 +12,10 @@ import { UpsertCustomerInput, UpsertCustomerPayload } from './upsert-customer.ty
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Query(() => Customer, { nullable: true, description: 'A customer by global ID; null when none has it.' })
-  async customer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: RequestContext): Promise<Customer | null> {
+  async customer(
+    @Arg('id', () => ID, { description: 'Global ID of the customer; a malformed ID or one of another type is a BAD_USER_INPUT error.' }) id: string,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<Customer | null> {
     const key = keyOf(id, 'Customer');
     if (!key) throw badUserInput('`id` is not a customer id.', { argument: 'id' });
     return loaders.customerByKey.load(key);
@@ -20,9 +23,14 @@ export class CustomerResolver {
 
   @Query(() => Customer, {
     nullable: true,
-    description: 'The customer an identifier names, in whatever format it arrives (phone in any notation, e-mail in any case, handle with or without @).',
+    description:
+      'The customer an identifier names, in whatever format it arrives (phone in any notation, e-mail in any case, handle with or without @); null when no customer has it.',
   })
-  async customerByIdentifier(@Arg('identifier', () => IdentifierInput) identifier: IdentifierInput, @Ctx() { services, loaders }: RequestContext): Promise<Customer | null> {
+  async customerByIdentifier(
+    @Arg('identifier', () => IdentifierInput, { description: 'Any identifier of the customer; one that cannot be normalised is a BAD_USER_INPUT error.' })
+    identifier: IdentifierInput,
+    @Ctx() { services, loaders }: RequestContext,
+  ): Promise<Customer | null> {
     const normalised = normaliseIdentifier(identifier, services.customers.region);
     if (!normalised.ok) throw badUserInput(normalised.message, { argument: 'identifier' });
     const customer = await services.customers.findByIdentifier(normalised.value);
@@ -31,7 +39,10 @@ export class CustomerResolver {
   }
 
   @Mutation(() => UpsertCustomerPayload, { description: 'Create or update one customer: matched by id, else by any identifier, else created.' })
-  upsertCustomer(@Arg('input', () => UpsertCustomerInput) input: UpsertCustomerInput, @Ctx() { services }: RequestContext): Promise<UpsertCustomerPayload> {
+  upsertCustomer(
+    @Arg('input', () => UpsertCustomerInput, { description: 'The profile fields and identifiers to write.' }) input: UpsertCustomerInput,
+    @Ctx() { services }: RequestContext,
+  ): Promise<UpsertCustomerPayload> {
     return services.customers.upsert(input);
   }
 
@@ -49,7 +60,7 @@ export class CustomerResolver {
   timeline(
     @Root() customer: Customer,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg('filter', () => TimelineFilter, { nullable: true }) filter: TimelineFilter | null,
+    @Arg('filter', () => TimelineFilter, { nullable: true, description: 'Only events matching every given condition; null for all events.' }) filter: TimelineFilter | null,
     @Ctx() { loaders }: RequestContext,
   ): Promise<TimelineConnection> {
     return loaders.timelinePage.load({ customerKey: customer.key, page: pageRequest(args), filter: filter ?? null });

@@ -30,28 +30,30 @@ export class Customer extends Node {
   /** The stored row, for the preferences and other derived fields. */
   row!: CustomerRow;
 
-  @Field({ description: 'The name agents see.' })
+  @Field({
+    description: 'The name agents see. For a new customer without one: given and family name, else taken from the first identifier (e.g. "@handle" or the e-mail address).',
+  })
   displayName!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'First name; null when unknown.' })
   givenName!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Last name; null when unknown.' })
   familyName!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'BCP 47 locale, e.g. "en-GB".' })
+  @Field(() => String, { nullable: true, description: 'BCP 47 locale in canonical form, e.g. "en-GB"; null when unknown.' })
   locale!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'IANA time zone, e.g. "Europe/London".' })
+  @Field(() => String, { nullable: true, description: 'IANA time zone, e.g. "Europe/London"; null when unknown.' })
   timeZone!: string | null;
 
-  @Field(() => Int, { description: 'Increases with every profile write; pass it as `expectedVersion` to write only over what you read.' })
+  @Field(() => Int, { description: 'Starts at 1 and increases with every change to the profile, its identifiers or its preferences; pass it as `expectedVersion` to write only over what you read.' })
   version!: number;
 
-  @Field()
+  @Field({ description: 'When the customer was first created here.' })
   createdAt!: Date;
 
-  @Field()
+  @Field({ description: 'When the profile, its identifiers or its preferences last changed.' })
   updatedAt!: Date;
 
   static fromRow(row: CustomerRow): Customer {

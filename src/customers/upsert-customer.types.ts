@@ -5,41 +5,45 @@ import { IdentifierInput } from './identifier';
 
 @InputType({ description: 'Create or update a customer profile. Only the fields given change.' })
 export class UpsertCustomerInput {
-  @Field(() => ID, { nullable: true, description: 'The customer to update; else matched by any identifier, else created.' })
+  @Field(() => ID, { nullable: true, description: 'Global ID of the customer to update; when absent the customer is matched by any identifier, else created.' })
   id?: string | null;
 
   @Field(() => [IdentifierInput], {
     nullable: true,
-    description: "Added to the customer. An identifier another customer owns is an IDENTIFIER_TAKEN error, never a silent move.",
+    description:
+      'Added to the customer (at most 50 per write; ones it already has are kept). An identifier another customer owns is an IDENTIFIER_TAKEN error, never a silent move.',
   })
   identifiers?: IdentifierInput[] | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The name agents see (1-200 characters); cannot be cleared. A new customer without one is named from givenName and familyName, else from the first identifier.',
+  })
   displayName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'First name (1-200 characters); null clears it.' })
   givenName?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Last name (1-200 characters); null clears it.' })
   familyName?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'BCP 47 locale; stored in canonical form.' })
+  @Field(() => String, { nullable: true, description: 'BCP 47 locale such as "en-GB" (at most 35 characters); stored in canonical form. Null clears it.' })
   locale?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'IANA time zone.' })
+  @Field(() => String, { nullable: true, description: 'IANA time zone such as "Europe/London"; null clears it.' })
   timeZone?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Write only if the customer is still at this version; otherwise a CONFLICT user error and nothing is written.' })
   expectedVersion?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Echoed back in the payload so bulk callers can match results to inputs.' })
+  @Field(() => String, { nullable: true, description: 'Your own reference (at most 200 characters), echoed back in the payload so bulk callers can match results to inputs. Not stored.' })
   clientRef?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The system making the change; recorded on new identifiers.' })
+  @Field(() => String, { nullable: true, description: 'The system making the change (1-100 characters); recorded on new identifiers.' })
   source?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The result of creating or updating one customer.' })
 export class UpsertCustomerPayload {
   @Field(() => Customer, { nullable: true, description: 'The customer as stored after the write; null when there were user errors.' })
   customer!: Customer | null;
@@ -47,9 +51,9 @@ export class UpsertCustomerPayload {
   @Field({ description: 'True when this call created the customer.' })
   created!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The `clientRef` of the input, unchanged; null when none was given.' })
   clientRef!: string | null;
 
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: 'Problems with the input; empty on success. When not empty nothing was written.' })
   userErrors!: UserError[];
 }

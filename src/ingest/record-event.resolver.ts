@@ -16,36 +16,54 @@ import {
 @Resolver(() => RecordEventPayload)
 export class RecordEventResolver {
   @Mutation(() => RecordEventPayload, { description: 'Record a phone call.' })
-  recordCall(@Arg('input', () => RecordCallInput) input: RecordCallInput, @Ctx() { services }: RequestContext): Promise<RecordEventPayload> {
+  recordCall(
+    @Arg('input', () => RecordCallInput, { description: 'The call and the customer it belongs to.' }) input: RecordCallInput,
+    @Ctx() { services }: RequestContext,
+  ): Promise<RecordEventPayload> {
     return services.recorder.record(EventKind.CALL, input);
   }
 
   @Mutation(() => RecordEventPayload, { description: 'Record an e-mail.' })
-  recordEmail(@Arg('input', () => RecordEmailInput) input: RecordEmailInput, @Ctx() { services }: RequestContext): Promise<RecordEventPayload> {
+  recordEmail(
+    @Arg('input', () => RecordEmailInput, { description: 'The e-mail and the customer it belongs to.' }) input: RecordEmailInput,
+    @Ctx() { services }: RequestContext,
+  ): Promise<RecordEventPayload> {
     return services.recorder.record(EventKind.EMAIL, input);
   }
 
   @Mutation(() => RecordEventPayload, { description: 'Record a social, SMS or chat message.' })
-  recordSocialMessage(@Arg('input', () => RecordSocialMessageInput) input: RecordSocialMessageInput, @Ctx() { services }: RequestContext): Promise<RecordEventPayload> {
+  recordSocialMessage(
+    @Arg('input', () => RecordSocialMessageInput, { description: 'The message and the customer it belongs to.' }) input: RecordSocialMessageInput,
+    @Ctx() { services }: RequestContext,
+  ): Promise<RecordEventPayload> {
     return services.recorder.record(EventKind.SOCIAL_MESSAGE, input);
   }
 
   @Mutation(() => RecordEventPayload, { description: 'Record an order or a change of its status.' })
-  recordPurchase(@Arg('input', () => RecordPurchaseInput) input: RecordPurchaseInput, @Ctx() { services }: RequestContext): Promise<RecordEventPayload> {
+  recordPurchase(
+    @Arg('input', () => RecordPurchaseInput, { description: 'The order and the customer it belongs to.' }) input: RecordPurchaseInput,
+    @Ctx() { services }: RequestContext,
+  ): Promise<RecordEventPayload> {
     return services.recorder.record(EventKind.PURCHASE, input);
   }
 
   @Mutation(() => RecordEventPayload, { description: 'Record a CSAT, NPS or CES survey answer.' })
-  recordSurveyResponse(@Arg('input', () => RecordSurveyResponseInput) input: RecordSurveyResponseInput, @Ctx() { services }: RequestContext): Promise<RecordEventPayload> {
+  recordSurveyResponse(
+    @Arg('input', () => RecordSurveyResponseInput, { description: 'The survey answer and the customer it belongs to.' }) input: RecordSurveyResponseInput,
+    @Ctx() { services }: RequestContext,
+  ): Promise<RecordEventPayload> {
     return services.recorder.record(EventKind.SURVEY_RESPONSE, input);
   }
 
   @Mutation(() => RecordEventsPayload, { description: 'Record up to 1000 events of mixed kinds; each succeeds or fails on its own.' })
-  async recordEvents(@Arg('input', () => RecordEventsInput) input: RecordEventsInput, @Ctx() { services }: RequestContext): Promise<RecordEventsPayload> {
+  async recordEvents(
+    @Arg('input', () => RecordEventsInput, { description: 'The events, at most 1000.' }) input: RecordEventsInput,
+    @Ctx() { services }: RequestContext,
+  ): Promise<RecordEventsPayload> {
     return { results: await services.recorder.recordEvents(input.events) };
   }
 
-  @FieldResolver(() => Customer, { nullable: true })
+  @FieldResolver(() => Customer, { nullable: true, description: 'The customer the event belongs to, as stored after the write; null on user errors.' })
   customer(@Root() payload: RecordEventPayload, @Ctx() { loaders }: RequestContext): Promise<Customer | null> | null {
     return payload.customerKey ? loaders.customerByKey.load(payload.customerKey) : null;
   }

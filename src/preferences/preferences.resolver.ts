@@ -5,7 +5,10 @@ import { Consent, Preferences, UpdatePreferencesInput, UpdatePreferencesPayload 
 @Resolver(() => Preferences)
 export class PreferencesResolver {
   @Mutation(() => UpdatePreferencesPayload, { description: 'Change the preferences given and leave the rest; each consent change is kept as history.' })
-  updatePreferences(@Arg('input', () => UpdatePreferencesInput) input: UpdatePreferencesInput, @Ctx() { services }: RequestContext): Promise<UpdatePreferencesPayload> {
+  updatePreferences(
+    @Arg('input', () => UpdatePreferencesInput, { description: 'The customer and the preferences to change.' }) input: UpdatePreferencesInput,
+    @Ctx() { services }: RequestContext,
+  ): Promise<UpdatePreferencesPayload> {
     return services.preferences.update(input);
   }
 

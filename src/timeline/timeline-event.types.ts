@@ -32,7 +32,7 @@ export abstract class TimelineEvent extends Node {
   /** Keyset cursor of this event in its customer's timeline. */
   cursor!: string;
 
-  @Field(() => EventKind)
+  @Field(() => EventKind, { description: 'What kind of interaction this is; tells which event type (CallEvent, EmailEvent, ...) it is.' })
   kind!: EventKind;
 
   @Field(() => Channel, { description: 'How the interaction happened.' })
@@ -44,79 +44,79 @@ export abstract class TimelineEvent extends Node {
   @Field({ description: 'When this server stored it.' })
   receivedAt!: Date;
 
-  @Field(() => Direction, { nullable: true })
+  @Field(() => Direction, { nullable: true, description: 'Who started the interaction; null when the source did not say.' })
   direction!: Direction | null;
 
-  @Field({ description: 'One human-readable line for an agent console.' })
+  @Field({ description: 'One human-readable line for an agent console, e.g. "Inbound call, answered, 4m 05s"; as sent by the source, else written by this server from the event.' })
   summary!: string;
 
-  @Field(() => String, { nullable: true, description: 'The system the event came from.' })
+  @Field(() => String, { nullable: true, description: 'The system the event came from, e.g. "zendesk" or "shopify"; null when not given.' })
   source!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Its id in `source`; (source, externalId) is unique and makes recording idempotent.' })
+  @Field(() => String, { nullable: true, description: 'Its id in `source`; (source, externalId) is unique and makes recording idempotent. Null when not given.' })
   externalId!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The agent who handled it, as the source system names them.' })
+  @Field(() => String, { nullable: true, description: 'The agent who handled it, as the source system names them; null when not given.' })
   agentId!: string | null;
 }
 
 @ObjectType({ implements: [TimelineEvent, Node], description: 'A phone call.' })
 export class CallEvent extends TimelineEvent {
-  @Field(() => String, { nullable: true, description: 'Caller number, E.164.' })
+  @Field(() => String, { nullable: true, description: 'Caller number in E.164, e.g. "+442079460958"; null when unknown.' })
   fromNumber!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Called number, E.164.' })
+  @Field(() => String, { nullable: true, description: 'Called number in E.164; null when unknown.' })
   toNumber!: string | null;
 
-  @Field(() => CallOutcome)
+  @Field(() => CallOutcome, { description: 'How the call ended.' })
   outcome!: CallOutcome;
 
-  @Field(() => Int, { nullable: true, description: 'Seconds the caller waited before an agent answered.' })
+  @Field(() => Int, { nullable: true, description: 'Seconds the caller waited before an agent answered (0 to 604800, a week); null when unknown.' })
   waitSeconds!: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Talk time in seconds.' })
+  @Field(() => Int, { nullable: true, description: 'Talk time in seconds (0 to 604800, a week); null when unknown.' })
   durationSeconds!: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'http(s) link to the call recording; null when not given.' })
   recordingUrl!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Text of the conversation (up to 200,000 characters); null when not given.' })
   transcript!: string | null;
 }
 
 @ObjectType({ implements: [TimelineEvent, Node], description: 'An e-mail to or from the customer.' })
 export class EmailEvent extends TimelineEvent {
-  @Field()
+  @Field({ description: 'Sender address, trimmed and lower-cased.' })
   fromAddress!: string;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Recipient addresses (at least one), trimmed and lower-cased.' })
   toAddresses!: string[];
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Subject line; null when not given.' })
   subject!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Plain-text body.' })
+  @Field(() => String, { nullable: true, description: 'Plain-text body; null when not given.' })
   bodyText!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Conversation id in the source system, shared by the e-mails of one thread; null when not given.' })
   threadId!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'RFC 5322 Message-ID.' })
+  @Field(() => String, { nullable: true, description: 'RFC 5322 Message-ID; null when not given.' })
   messageId!: string | null;
 }
 
 @ObjectType({ implements: [TimelineEvent, Node], description: 'A direct message on a social platform, SMS or chat.' })
 export class SocialMessageEvent extends TimelineEvent {
-  @Field({ description: 'instagram, facebook, x, whatsapp, tiktok, ...' })
+  @Field({ description: 'The platform, lower-cased: instagram, facebook, x, whatsapp, tiktok, ...' })
   platform!: string;
 
-  @Field({ description: "The customer's handle on the platform, normalised." })
+  @Field({ description: "The customer's handle on the platform, normalised: lower-case without a leading @, or E.164 for whatsapp, signal and viber." })
   handle!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Conversation id on the platform; null when not given.' })
   threadId!: string | null;
 
-  @Field()
+  @Field({ description: 'The message text (up to 20,000 characters).' })
   text!: string;
 }
 
@@ -131,49 +131,49 @@ export class Money {
 
 @ObjectType({ description: 'One line of an order.' })
 export class LineItem {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Stock-keeping unit; null when not given.' })
   sku!: string | null;
 
-  @Field()
+  @Field({ description: 'Product name.' })
   name!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Number of units, at least 1.' })
   quantity!: number;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: "Price of one unit, in the order total's currency." })
   unitPrice!: Money;
 }
 
 @ObjectType({ implements: [TimelineEvent, Node], description: 'An order or a change of its status.' })
 export class PurchaseEvent extends TimelineEvent {
-  @Field()
+  @Field({ description: 'The order number in the source system.' })
   orderNumber!: string;
 
-  @Field(() => PurchaseStatus)
+  @Field(() => PurchaseStatus, { description: 'Where the order stood when this event was recorded.' })
   status!: PurchaseStatus;
 
-  @Field(() => Money)
+  @Field(() => Money, { description: 'Order total.' })
   total!: Money;
 
-  @Field(() => [LineItem])
+  @Field(() => [LineItem], { description: 'The lines of the order, as sent; may be empty.' })
   items!: LineItem[];
 }
 
 @ObjectType({ implements: [TimelineEvent, Node], description: 'An answer to a CSAT, NPS or CES survey.' })
 export class SurveyResponseEvent extends TimelineEvent {
-  @Field(() => SurveyKind)
+  @Field(() => SurveyKind, { description: 'Which kind of survey was answered.' })
   survey!: SurveyKind;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "The customer's score, between the survey's lowest value (0 for NPS, else 1) and `scaleMax`." })
   score!: number;
 
   @Field(() => Int, { description: 'Top of the scale the score is on (CSAT 5, NPS 10, CES 7 unless the survey said otherwise).' })
   scaleMax!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The customer's free-text comment; null when they left none." })
   comment!: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'The event the survey asked about, e.g. the call it followed.' })
+  @Field(() => ID, { nullable: true, description: 'Global ID of the timeline event the survey asked about, e.g. the call it followed; null when not given.' })
   aboutEventId!: string | null;
 }
 
@@ -206,33 +206,33 @@ export function toTimelineEvent(row: TimelineEventRow): TimelineEvent {
 
 @InputType({ description: 'Narrows a timeline. Every given condition must hold.' })
 export class TimelineFilter {
-  @Field(() => [EventKind], { nullable: true, description: 'Only these kinds.' })
+  @Field(() => [EventKind], { nullable: true, description: 'Only events of these kinds; null or empty for all kinds.' })
   kinds?: EventKind[] | null;
 
-  @Field(() => [Channel], { nullable: true, description: 'Only these channels.' })
+  @Field(() => [Channel], { nullable: true, description: 'Only events on these channels; null or empty for all channels.' })
   channels?: Channel[] | null;
 
-  @Field(() => Date, { nullable: true, description: 'Only events at or after this instant.' })
+  @Field(() => Date, { nullable: true, description: 'Only events that occurred at or after this instant (inclusive).' })
   since?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Only events before this instant.' })
+  @Field(() => Date, { nullable: true, description: 'Only events that occurred before this instant (exclusive); must not be earlier than `since`.' })
   until?: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'One event in a page of a timeline, with its cursor.' })
 export class TimelineEdge {
   @Field({ description: 'Keyset position of this event; pass it as `after` or `before`.' })
   cursor!: string;
 
-  @Field(() => TimelineEvent)
+  @Field(() => TimelineEvent, { description: 'The event.' })
   node!: TimelineEvent;
 }
 
 @ObjectType({ description: 'A page of a timeline, newest first by (occurredAt, id).' })
 export class TimelineConnection {
-  @Field(() => [TimelineEdge])
+  @Field(() => [TimelineEdge], { description: 'The events of this page, newest first; empty when none match.' })
   edges!: TimelineEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Cursors and whether more events lie before or after this page.' })
   pageInfo!: PageInfo;
 }
