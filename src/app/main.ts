@@ -62,4 +62,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

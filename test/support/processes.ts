@@ -22,6 +22,13 @@ export interface ServerProcess {
   waitForLog(predicate: (line: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills every server process a test started and did not stop; for afterAll. */
+export function killServerProcesses(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /** Runs the built server (`npm start` without the build step) as a child process. */
 export function startServerProcess(env: Record<string, string>): ServerProcess {
   const root = path.join(__dirname, '..', '..');
@@ -30,6 +37,8 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
     env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const logs: Record<string, any>[] = [];
   const waiters: (() => void)[] = [];
   let buffered = '';

