@@ -5,6 +5,8 @@ import type { StatementTally } from './sql-statement-count';
 import { CustomerService } from '../customers/customer.service';
 import { createCustomerLoaders } from '../customers/customer.loaders';
 import { EventRecorder } from '../ingest/event-recorder.service';
+import { MergeService } from '../merges/merge.service';
+import { CustomerSearchService } from '../search/customer-search.service';
 import { PreferencesService } from '../preferences/preferences.service';
 import { createPreferencesLoaders } from '../preferences/preferences.loaders';
 import { TimelineService } from '../timeline/timeline.service';
@@ -18,6 +20,8 @@ export function createServices(db: DataSource, config: Config) {
     preferences: new PreferencesService(db),
     timeline: new TimelineService(db),
     recorder: new EventRecorder(db, config, customers),
+    merges: new MergeService(db),
+    search: new CustomerSearchService(db, config),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 
 /** The `extensions.code` of every top-level GraphQL error this server returns. */
 export enum ErrorCode {
@@ -22,6 +22,8 @@ export enum UserErrorCode {
   CONFLICT = 'CONFLICT',
   IDENTIFIER_TAKEN = 'IDENTIFIER_TAKEN',
   AMBIGUOUS = 'AMBIGUOUS',
+  ALREADY_MERGED = 'ALREADY_MERGED',
+  NOT_MERGED = 'NOT_MERGED',
 }
 
 @ObjectType({ description: 'A problem with a mutation input that the caller can fix. Nothing was written.' })
@@ -35,14 +37,24 @@ export class UserError {
   @Field({ description: 'What is wrong, in words an integrator can act on.' })
   message!: string;
 
-  @Field({ description: 'Stable machine-readable code: INVALID, REQUIRED, TOO_LONG, OUT_OF_RANGE, NOT_FOUND, CONFLICT, IDENTIFIER_TAKEN, AMBIGUOUS.' })
+  @Field({
+    description:
+      'Stable machine-readable code: INVALID, REQUIRED, TOO_LONG, OUT_OF_RANGE, NOT_FOUND, CONFLICT, IDENTIFIER_TAKEN, AMBIGUOUS, ALREADY_MERGED, NOT_MERGED.',
+  })
   code!: string;
 
-  static of(code: UserErrorCode, message: string, field?: (string | number)[]): UserError {
+  @Field(() => ID, {
+    nullable: true,
+    description: 'For IDENTIFIER_TAKEN: the customer who owns the identifier, so the caller can decide to merge. Null otherwise.',
+  })
+  customerId?: string | null;
+
+  static of(code: UserErrorCode, message: string, field?: (string | number)[], customerId?: string): UserError {
     const error = new UserError();
     error.code = code;
     error.message = message;
     error.field = field?.map(String) ?? null;
+    error.customerId = customerId ?? null;
     return error;
   }
 }

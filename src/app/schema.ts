@@ -4,6 +4,8 @@ import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { CustomerResolver } from '../customers/customer.resolver';
 import { RecordEventResolver } from '../ingest/record-event.resolver';
+import { MergeResolver } from '../merges/merge.resolver';
+import { CustomerSearchResolver } from '../search/customer-search.resolver';
 import { PreferencesResolver } from '../preferences/preferences.resolver';
 import { NodeResolver } from '../relay/node.resolver';
 import { TimelineEventResolver } from '../timeline/timeline.resolver';
@@ -11,7 +13,7 @@ import { CallEvent, EmailEvent, PurchaseEvent, SocialMessageEvent, SurveyRespons
 
 export function buildTimelineSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [NodeResolver, CustomerResolver, PreferencesResolver, TimelineEventResolver, RecordEventResolver],
+    resolvers: [NodeResolver, CustomerResolver, PreferencesResolver, TimelineEventResolver, RecordEventResolver, MergeResolver, CustomerSearchResolver],
     orphanedTypes: [CallEvent, EmailEvent, SocialMessageEvent, PurchaseEvent, SurveyResponseEvent],
     // The contract names the scalar DateTime; type-graphql's own is DateTimeISO.
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],

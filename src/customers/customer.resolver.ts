@@ -3,11 +3,12 @@ import type { RequestContext } from '../app/context';
 import { badUserInput } from '../app/errors';
 import { ConnectionArgs, pageRequest } from '../relay/connection';
 import { keyOf } from '../relay/global-id';
-import { Preferences } from '../preferences/preferences.types';
+import { ConsentChangeConnection, Preferences } from '../preferences/preferences.types';
+import { Channel } from '../timeline/enums';
 import { TimelineConnection, TimelineFilter } from '../timeline/timeline-event.types';
 import { Customer } from './customer.types';
 import { Identifier, IdentifierInput, normaliseIdentifier } from './identifier';
-import { UpsertCustomerInput, UpsertCustomerPayload } from './upsert-customer.types';
+import { RemoveIdentifierInput, SyncCustomersInput, SyncCustomersPayload, UpsertCustomerInput, UpsertCustomerPayload } from './upsert-customer.types';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -46,6 +47,22 @@ export class CustomerResolver {
     return services.customers.upsert(input);
   }
 
+  @Mutation(() => SyncCustomersPayload, { description: 'Upsert up to 500 customers; one result per item, in order, a bad item not stopping the good ones.' })
+  async syncCustomers(
+    @Arg('input', () => SyncCustomersInput, { description: 'The batch.' }) input: SyncCustomersInput,
+    @Ctx() { services }: RequestContext,
+  ): Promise<SyncCustomersPayload> {
+    return { results: await services.customers.sync(input.customers) };
+  }
+
+  @Mutation(() => UpsertCustomerPayload, { description: 'Detach one identifier from a customer; NOT_FOUND when the customer does not own it.' })
+  removeIdentifier(
+    @Arg('input', () => RemoveIdentifierInput, { description: 'The customer and the identifier to remove.' }) input: RemoveIdentifierInput,
+    @Ctx() { services }: RequestContext,
+  ): Promise<UpsertCustomerPayload> {
+    return services.customers.removeIdentifier(input);
+  }
+
   @FieldResolver(() => [Identifier], { description: 'Every identifier that reaches this customer, oldest first.' })
   identifiers(@Root() customer: Customer, @Ctx() { loaders }: RequestContext): Promise<Identifier[]> {
     return loaders.identifiersByCustomer.load(customer.key);
@@ -64,5 +81,15 @@ export class CustomerResolver {
     @Ctx() { loaders }: RequestContext,
   ): Promise<TimelineConnection> {
     return loaders.timelinePage.load({ customerKey: customer.key, page: pageRequest(args), filter: filter ?? null });
+  }
+
+  @FieldResolver(() => ConsentChangeConnection, { description: "The customer's consent changes, newest first; the same as `preferences.consentHistory`." })
+  consentHistory(
+    @Root() customer: Customer,
+    @Arg('channel', () => Channel, { nullable: true, description: 'Only changes on this channel; all channels when omitted.' }) channel: Channel | null,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { services }: RequestContext,
+  ): Promise<ConsentChangeConnection> {
+    return services.preferences.consentHistory(customer.key, channel ?? null, pageRequest(args));
   }
 }

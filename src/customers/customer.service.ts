@@ -1,15 +1,17 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { Config } from '../app/config';
-import { UserError, UserErrorCode, UserInputProblem } from '../app/errors';
+import { UserError, UserErrorCode, UserInputProblem, badUserInput } from '../app/errors';
 import { check, text } from '../app/validation';
-import { LostRace, MAX_RACE_RETRIES, transaction, type Sql } from '../db/transaction';
+import { LostRace, MAX_RACE_RETRIES, savepoint, transaction, type Sql } from '../db/transaction';
 import { keyOf, toGlobalId } from '../relay/global-id';
 import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from './customer.types';
 import { Identifier, IdentifierKind, describeIdentifier, normaliseIdentifier, type IdentifierInput, type NormalisedIdentifier } from './identifier';
-import type { UpsertCustomerInput, UpsertCustomerPayload } from './upsert-customer.types';
+import type { RemoveIdentifierInput, UpsertCustomerInput, UpsertCustomerPayload } from './upsert-customer.types';
 
-interface IdentifierRow {
+export const IDENTIFIER_COLUMNS = 'customer_id, kind, namespace, value, verified, source, added_at';
+
+export interface IdentifierRow {
   customer_id: string;
   kind: IdentifierKind;
   namespace: string;
@@ -20,6 +22,7 @@ interface IdentifierRow {
 }
 
 export const MAX_IDENTIFIERS_PER_WRITE = 50;
+export const MAX_CUSTOMERS_PER_SYNC = 500;
 
 const optionalName = text(200).nullish();
 const profileSchema = z.object({
@@ -71,31 +74,37 @@ export class CustomerService {
     return this.config.DEFAULT_PHONE_REGION;
   }
 
+  /** Customers by key; a merged-away key answers its survivor. */
   async customersByKey(keys: readonly string[]): Promise<(Customer | null)[]> {
-    const rows: CustomerRow[] = await this.db.query(`SELECT ${CUSTOMER_COLUMNS} FROM customer c WHERE c.id = ANY($1::uuid[])`, [keys]);
-    const byKey = new Map(rows.map((row) => [row.id, Customer.fromRow(row)]));
+    const rows: (CustomerRow & { requested: string })[] = await this.db.query(
+      `SELECT requested.id AS requested, ${CUSTOMER_COLUMNS}
+       FROM unnest($1::uuid[]) AS requested(id)
+       JOIN customer asked ON asked.id = requested.id
+       JOIN customer c ON c.id = coalesce(asked.merged_into, asked.id)`,
+      [keys],
+    );
+    const byKey = new Map(rows.map((row) => [row.requested, Customer.fromRow(row)]));
     return keys.map((key) => byKey.get(key) ?? null);
+  }
+
+  /**
+   * Locks the live customer a key names (the survivor when the key was merged away), for a
+   * write in `sql`'s transaction; null when no customer has the key.
+   */
+  lockLive(sql: Sql, key: string): Promise<CustomerRow | null> {
+    return lockLiveCustomer(sql, key);
   }
 
   async identifiersByCustomer(keys: readonly string[]): Promise<Identifier[][]> {
     const rows: IdentifierRow[] = await this.db.query(
-      `SELECT customer_id, kind, namespace, value, verified, source, added_at FROM customer_identifier
-       WHERE customer_id = ANY($1::uuid[]) ORDER BY added_at, id`,
+      `SELECT ${IDENTIFIER_COLUMNS} FROM customer_identifier WHERE customer_id = ANY($1::uuid[]) ORDER BY added_at, id`,
       [keys],
     );
     const byCustomer = new Map<string, Identifier[]>();
     for (const row of rows) {
-      const identifier = Object.assign(new Identifier(), {
-        kind: row.kind,
-        namespace: row.namespace === '' ? null : row.namespace,
-        value: row.value,
-        verified: row.verified,
-        source: row.source,
-        addedAt: row.added_at,
-      });
       const list = byCustomer.get(row.customer_id);
-      if (list) list.push(identifier);
-      else byCustomer.set(row.customer_id, [identifier]);
+      if (list) list.push(toIdentifier(row));
+      else byCustomer.set(row.customer_id, [toIdentifier(row)]);
     }
     return keys.map((key) => byCustomer.get(key) ?? []);
   }
@@ -113,12 +122,17 @@ export class CustomerService {
    * The customer an identifier names, created with that identifier when nobody owns it yet.
    * A concurrent creator of the same identifier wins; this call then throws LostRace for a retry.
    */
-  async findOrCreateByIdentifier(sql: Sql, identifier: NormalisedIdentifier, source: string | null): Promise<{ key: string; created: boolean }> {
-    const [owner] = await sql.query<{ customer_id: string }>(
-      `SELECT customer_id FROM customer_identifier WHERE kind = $1 AND namespace = $2 AND value = $3`,
+  async findOrCreateByIdentifier(
+    sql: Sql,
+    identifier: NormalisedIdentifier,
+    source: string | null,
+  ): Promise<{ key: string; created: boolean; originKey: string | null }> {
+    const [owner] = await sql.query<{ customer_id: string; origin_customer_id: string | null }>(
+      `SELECT customer_id, origin_customer_id FROM customer_identifier WHERE kind = $1 AND namespace = $2 AND value = $3`,
       [identifier.kind, identifier.namespace, identifier.value],
     );
-    if (owner) return { key: owner.customer_id, created: false };
+    // An identifier a merge moved still says whose it was, so an unmerge can hand the event back.
+    if (owner) return { key: owner.customer_id, created: false, originKey: owner.origin_customer_id };
     const [created] = await sql.query<{ id: string }>(
       `WITH new_customer AS (INSERT INTO customer (display_name) VALUES ($4) RETURNING id)
        INSERT INTO customer_identifier (customer_id, kind, namespace, value, source)
@@ -128,7 +142,7 @@ export class CustomerService {
       [identifier.kind, identifier.namespace, identifier.value, displayNameFor(identifier), source],
     );
     if (!created) throw new LostRace(describeIdentifier(identifier));
-    return { key: created.id, created: true };
+    return { key: created.id, created: true, originKey: null };
   }
 
   async upsert(input: UpsertCustomerInput): Promise<UpsertCustomerPayload> {
@@ -181,7 +195,7 @@ export class CustomerService {
 
     let existing: CustomerRow | null = null;
     if (key) {
-      [existing] = await sql.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customer c WHERE c.id = $1 FOR UPDATE`, [key]);
+      existing = await this.lockLive(sql, key);
       if (!existing) throw UserInputProblem.one(UserErrorCode.NOT_FOUND, 'No customer has this id.', [...path, 'id']);
     } else {
       const ownerKeys = [...new Set(owners.values())];
@@ -192,6 +206,7 @@ export class CustomerService {
               UserErrorCode.IDENTIFIER_TAKEN,
               `These identifiers belong to different customers; customer ${toGlobalId('Customer', owner)} owns some of them. Merge the customers first if they are one person.`,
               [...path, 'identifiers'],
+              toGlobalId('Customer', owner),
             ),
           ),
         );
@@ -212,6 +227,7 @@ export class CustomerService {
               UserErrorCode.IDENTIFIER_TAKEN,
               `${describeIdentifier(identifier)} belongs to customer ${toGlobalId('Customer', owner!)}.`,
               [...path, 'identifiers', given.findIndex((g) => sameIdentifier(g, identifier, this.config.DEFAULT_PHONE_REGION))],
+              toGlobalId('Customer', owner!),
             ),
           ),
         );
@@ -224,6 +240,11 @@ export class CustomerService {
         );
       }
       const added = unique.filter((identifier) => !owners.has(identityKey(identifier)));
+      const reverified = await this.setVerified(
+        sql,
+        existing.id,
+        unique.filter((identifier) => owners.has(identityKey(identifier)) && identifier.verified !== undefined),
+      );
       const changes: [string, unknown][] = (
         [
           ['display_name', fields.displayName],
@@ -233,7 +254,7 @@ export class CustomerService {
           ['time_zone', fields.timeZone],
         ] as [keyof CustomerRow, unknown][]
       ).filter(([column, value]) => value !== undefined && value !== existing![column]);
-      if (changes.length === 0 && added.length === 0) return { customer: Customer.fromRow(existing), created: false };
+      if (changes.length === 0 && added.length === 0 && reverified === 0) return { customer: Customer.fromRow(existing), created: false };
 
       await this.addIdentifiers(sql, existing.id, added, fields.source ?? null);
       const assignments = changes.map(([column], i) => `${column} = $${i + 2}`);
@@ -262,6 +283,83 @@ export class CustomerService {
     return { customer: Customer.fromRow(row), created: true };
   }
 
+  /** Sets the verified flag where it differs; answers how many identifiers changed. */
+  private async setVerified(sql: Sql, customerKey: string, identifiers: NormalisedIdentifier[]): Promise<number> {
+    if (identifiers.length === 0) return 0;
+    const changed = await sql.query(
+      `UPDATE customer_identifier i SET verified = wanted.verified
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[]) AS wanted(kind, namespace, value, verified)
+       WHERE i.customer_id = $1 AND i.kind = wanted.kind AND i.namespace = wanted.namespace AND i.value = wanted.value
+         AND i.verified IS DISTINCT FROM wanted.verified
+       RETURNING i.id`,
+      [customerKey, identifiers.map((i) => i.kind), identifiers.map((i) => i.namespace), identifiers.map((i) => i.value), identifiers.map((i) => i.verified)],
+    );
+    return changed.length;
+  }
+
+  /** Bulk upsert: each item in its own savepoint, so a bad item never stops the good ones. */
+  async sync(inputs: UpsertCustomerInput[]): Promise<UpsertCustomerPayload[]> {
+    if (inputs.length > MAX_CUSTOMERS_PER_SYNC) {
+      throw badUserInput(`At most ${MAX_CUSTOMERS_PER_SYNC} customers per sync, got ${inputs.length}; split the batch.`, { argument: 'input.customers' });
+    }
+    return this.withRaceRetries(() =>
+      transaction(this.db, async (sql) => {
+        const results: UpsertCustomerPayload[] = [];
+        for (const [i, input] of inputs.entries()) {
+          results.push(await this.syncOne(sql, input, ['input', 'customers', i]));
+        }
+        return results;
+      }),
+    );
+  }
+
+  private async syncOne(sql: Sql, input: UpsertCustomerInput, path: (string | number)[]): Promise<UpsertCustomerPayload> {
+    const clientRef = input.clientRef ?? null;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await savepoint(sql, () => this.upsertIn(sql, input, path));
+        return { ...result, clientRef, userErrors: [] };
+      } catch (error) {
+        if (error instanceof UserInputProblem) return { customer: null, created: false, clientRef, userErrors: error.errors };
+        if (error instanceof LostRace && attempt < MAX_RACE_RETRIES) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Detaches one identifier from a customer; the customer keeps everything else. */
+  async removeIdentifier(input: RemoveIdentifierInput): Promise<UpsertCustomerPayload> {
+    try {
+      const customer = await transaction(this.db, async (sql) => {
+        const key = keyOf(input.customerId, 'Customer');
+        if (!key) throw UserInputProblem.one(UserErrorCode.INVALID, 'Not a customer id.', ['input', 'customerId']);
+        const identifier = normaliseIdentifier(input.identifier, this.region);
+        if (!identifier.ok) throw UserInputProblem.one(UserErrorCode.INVALID, identifier.message, ['input', 'identifier', 'value']);
+        const customer = await this.lockLive(sql, key);
+        if (!customer) throw UserInputProblem.one(UserErrorCode.NOT_FOUND, 'No customer has this id.', ['input', 'customerId']);
+        if (input.expectedVersion != null && input.expectedVersion !== customer.version) {
+          throw UserInputProblem.one(UserErrorCode.CONFLICT, `The customer is at version ${customer.version}, not ${input.expectedVersion}.`, ['input', 'expectedVersion']);
+        }
+        const removed = await sql.query(
+          `DELETE FROM customer_identifier WHERE customer_id = $1 AND kind = $2 AND namespace = $3 AND value = $4 RETURNING id`,
+          [customer.id, identifier.value.kind, identifier.value.namespace, identifier.value.value],
+        );
+        if (removed.length === 0) {
+          throw UserInputProblem.one(UserErrorCode.NOT_FOUND, `This customer has no ${describeIdentifier(identifier.value)}.`, ['input', 'identifier']);
+        }
+        const [row] = await sql.query<CustomerRow>(
+          `UPDATE customer c SET version = version + 1, updated_at = now() WHERE c.id = $1 RETURNING ${CUSTOMER_COLUMNS}`,
+          [customer.id],
+        );
+        return Customer.fromRow(row);
+      });
+      return { customer, created: false, clientRef: null, userErrors: [] };
+    } catch (error) {
+      if (error instanceof UserInputProblem) return { customer: null, created: false, clientRef: null, userErrors: error.errors };
+      throw error;
+    }
+  }
+
   private async ownersOf(sql: Sql, identifiers: NormalisedIdentifier[]): Promise<Map<string, string>> {
     if (identifiers.length === 0) return new Map();
     const rows = await sql.query<{ kind: string; namespace: string; value: string; customer_id: string }>(
@@ -276,16 +374,46 @@ export class CustomerService {
   private async addIdentifiers(sql: Sql, customerKey: string, identifiers: NormalisedIdentifier[], source: string | null): Promise<void> {
     if (identifiers.length === 0) return;
     const inserted = await sql.query(
-      `INSERT INTO customer_identifier (customer_id, kind, namespace, value, source)
-       SELECT $1, kind, namespace, value, $5 FROM unnest($2::text[], $3::text[], $4::text[]) AS added(kind, namespace, value)
+      `INSERT INTO customer_identifier (customer_id, kind, namespace, value, verified, source)
+       SELECT $1, kind, namespace, value, verified, $6
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[]) AS added(kind, namespace, value, verified)
        ON CONFLICT ON CONSTRAINT customer_identifier_unique DO NOTHING
        RETURNING id`,
-      [customerKey, identifiers.map((i) => i.kind), identifiers.map((i) => i.namespace), identifiers.map((i) => i.value), source],
+      [
+        customerKey,
+        identifiers.map((i) => i.kind),
+        identifiers.map((i) => i.namespace),
+        identifiers.map((i) => i.value),
+        identifiers.map((i) => i.verified ?? false),
+        source,
+      ],
     );
     if (inserted.length !== identifiers.length) throw new LostRace('an identifier');
   }
 }
 
+export function toIdentifier(row: IdentifierRow): Identifier {
+  return Object.assign(new Identifier(), {
+    kind: row.kind,
+    namespace: row.namespace === '' ? null : row.namespace,
+    value: row.value,
+    verified: row.verified,
+    source: row.source,
+    addedAt: row.added_at,
+  });
+}
+
+/** See CustomerService.lockLive; shared with the other services that write to a customer. */
+export async function lockLiveCustomer(sql: Sql, key: string): Promise<CustomerRow | null> {
+  const [row] = await sql.query<CustomerRow>(
+    `SELECT ${CUSTOMER_COLUMNS} FROM customer asked JOIN customer c ON c.id = coalesce(asked.merged_into, asked.id)
+     WHERE asked.id = $1 FOR UPDATE OF c`,
+    [key],
+  );
+  return row ?? null;
+}
+
+/** Identifiers compare by what they name, whatever their verified flag. */
 function identityKey(identifier: NormalisedIdentifier): string {
   return `${identifier.kind}\u0000${identifier.namespace}\u0000${identifier.value}`;
 }

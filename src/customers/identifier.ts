@@ -32,6 +32,13 @@ export class IdentifierInput {
       'Required for SOCIAL (the platform: instagram, facebook, x, whatsapp, tiktok, ...) and EXTERNAL_ID (the source system: salesforce, hubspot, shopify, ...); ignored for EMAIL and PHONE. Lower-cased; letters, digits, _ . -, at most 40 characters.',
   })
   namespace?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'In upsertCustomer: true marks the identifier verified (a system confirmed the customer controls it), false clears that; left as it is when not given. Ignored by lookups and by record* mutations.',
+  })
+  verified?: boolean | null;
 }
 
 @ObjectType({ description: 'A normalised identifier owned by exactly one live customer.' })
@@ -60,6 +67,8 @@ export interface NormalisedIdentifier {
   kind: IdentifierKind;
   namespace: string;
   value: string;
+  /** As given in an upsert; undefined leaves the stored flag alone. */
+  verified?: boolean;
 }
 
 export type Normalised<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -107,6 +116,12 @@ export function normaliseHandle(raw: string, platform: string, defaultRegion: st
 }
 
 export function normaliseIdentifier(input: IdentifierInput, defaultRegion: string): Normalised<NormalisedIdentifier> {
+  const normalised = normaliseIdentifierValue(input, defaultRegion);
+  if (normalised.ok && input.verified != null) normalised.value.verified = input.verified;
+  return normalised;
+}
+
+function normaliseIdentifierValue(input: IdentifierInput, defaultRegion: string): Normalised<NormalisedIdentifier> {
   const { kind } = input;
   const raw = input.value ?? '';
   switch (kind) {

@@ -57,3 +57,29 @@ export class UpsertCustomerPayload {
   @Field(() => [UserError], { description: 'Problems with the input; empty on success. When not empty nothing was written.' })
   userErrors!: UserError[];
 }
+
+@InputType({ description: 'A batch of profile upserts from a CRM sync.' })
+export class SyncCustomersInput {
+  @Field(() => [UpsertCustomerInput], {
+    description: 'At most 500. Each is applied on its own, in order; a bad item gets its userErrors and does not stop the others. Replaying a batch changes nothing.',
+  })
+  customers!: UpsertCustomerInput[];
+}
+
+@ObjectType({ description: 'One result per input customer, in input order.' })
+export class SyncCustomersPayload {
+  @Field(() => [UpsertCustomerPayload], { description: 'One per input item, in the same order, each echoing its clientRef.' })
+  results!: UpsertCustomerPayload[];
+}
+
+@InputType({ description: 'Detach one identifier from a customer, e.g. an e-mail address they no longer use.' })
+export class RemoveIdentifierInput {
+  @Field(() => ID, { description: 'The customer that owns the identifier (a merged-away id acts on its survivor).' })
+  customerId!: string;
+
+  @Field(() => IdentifierInput, { description: 'The identifier to remove, in any format; it is normalised before matching.' })
+  identifier!: IdentifierInput;
+
+  @Field(() => Int, { nullable: true, description: 'Remove only if the customer is still at this version; otherwise a CONFLICT user error.' })
+  expectedVersion?: number | null;
+}

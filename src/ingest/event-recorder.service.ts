@@ -98,13 +98,19 @@ export class EventRecorder {
       if (repeat) return repeat;
     }
 
+    // The customer the event belongs to now, and, when a merge stands between, whose it was:
+    // a merged-away id or an identifier a merge moved. Unmerge gives such events back.
     let customerKey: string;
+    let originKey: string | null = null;
     if ('key' in event.customer) {
-      const [exists] = await sql.query(`SELECT 1 FROM customer WHERE id = $1`, [event.customer.key]);
-      if (!exists) throw UserInputProblem.one(UserErrorCode.NOT_FOUND, 'No customer has this id.', [...path, 'customerId']);
-      customerKey = event.customer.key;
+      const [named] = await sql.query<{ live: string }>(`SELECT coalesce(merged_into, id) AS live FROM customer WHERE id = $1`, [event.customer.key]);
+      if (!named) throw UserInputProblem.one(UserErrorCode.NOT_FOUND, 'No customer has this id.', [...path, 'customerId']);
+      customerKey = named.live;
+      if (named.live !== event.customer.key) originKey = event.customer.key;
     } else {
-      customerKey = (await this.customers.findOrCreateByIdentifier(sql, event.customer.identifier, event.source)).key;
+      const owner = await this.customers.findOrCreateByIdentifier(sql, event.customer.identifier, event.source);
+      customerKey = owner.key;
+      originKey = owner.originKey;
     }
 
     if (event.aboutEventKey != null) {
@@ -114,8 +120,8 @@ export class EventRecorder {
 
     const [row] = await sql.query<TimelineEventRow>(
       `WITH inserted AS (
-         INSERT INTO timeline_event AS e (customer_id, kind, channel, occurred_at, direction, summary, source, external_id, agent_id, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         INSERT INTO timeline_event AS e (customer_id, kind, channel, occurred_at, direction, summary, source, external_id, agent_id, details, origin_customer_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT ((coalesce(source, '')), external_id) WHERE external_id IS NOT NULL DO NOTHING
          RETURNING *
        )
@@ -131,6 +137,7 @@ export class EventRecorder {
         event.externalId,
         event.agentId,
         JSON.stringify(event.details),
+        originKey,
       ],
     );
     // Another transaction stored the same (source, externalId) first; retrying finds it.

@@ -1,6 +1,8 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs, pageRequest } from '../relay/connection';
+import { Channel } from '../timeline/enums';
 import type { RequestContext } from '../app/context';
-import { Consent, Preferences, UpdatePreferencesInput, UpdatePreferencesPayload } from './preferences.types';
+import { Consent, ConsentChangeConnection, Preferences, UpdatePreferencesInput, UpdatePreferencesPayload } from './preferences.types';
 
 @Resolver(() => Preferences)
 export class PreferencesResolver {
@@ -15,5 +17,15 @@ export class PreferencesResolver {
   @FieldResolver(() => [Consent], { description: 'Current consent, one entry per channel the customer has answered for.' })
   consents(@Root() preferences: Preferences, @Ctx() { loaders }: RequestContext): Promise<Consent[]> {
     return loaders.consentsByCustomer.load(preferences.customerKey);
+  }
+
+  @FieldResolver(() => ConsentChangeConnection, { description: 'Every recorded consent change, newest first; the current state is `consents`.' })
+  consentHistory(
+    @Root() preferences: Preferences,
+    @Arg('channel', () => Channel, { nullable: true, description: 'Only changes on this channel; all channels when omitted.' }) channel: Channel | null,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { services }: RequestContext,
+  ): Promise<ConsentChangeConnection> {
+    return services.preferences.consentHistory(preferences.customerKey, channel ?? null, pageRequest(args));
   }
 }

@@ -1,14 +1,22 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { UserError, UserErrorCode, UserInputProblem } from '../app/errors';
+import { UserError, UserErrorCode, UserInputProblem, badUserInput } from '../app/errors';
+import type { PageRequest } from '../relay/connection';
 import { check, text } from '../app/validation';
 import { transaction } from '../db/transaction';
 import { keyOf } from '../relay/global-id';
+import { lockLiveCustomer } from '../customers/customer.service';
 import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from '../customers/customer.types';
 import { Channel } from '../timeline/enums';
-import { Consent, Preferences, type UpdatePreferencesInput, type UpdatePreferencesPayload } from './preferences.types';
+import { Consent, ConsentChange, Preferences, type ConsentChangeConnection, type UpdatePreferencesInput, type UpdatePreferencesPayload } from './preferences.types';
 
-interface ConsentRow {
+export const CONSENT_COLUMNS = 'customer_id, channel, granted, source, updated_at';
+
+export function toConsent(row: ConsentRow): Consent {
+  return Object.assign(new Consent(), { channel: row.channel, granted: row.granted, source: row.source, updatedAt: row.updated_at });
+}
+
+export interface ConsentRow {
   customer_id: string;
   channel: Channel;
   granted: boolean;
@@ -17,6 +25,14 @@ interface ConsentRow {
 }
 
 const MAX_NOTES = 100;
+
+function decodeConsentCursor(cursor: string, argument: string): string {
+  const [prefix, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(cursor) || prefix !== 'cc1' || rest.length > 0 || !/^[1-9][0-9]{0,18}$/.test(id ?? '')) {
+    throw badUserInput(`\`${argument}\` is not a consent history cursor issued by this server.`, { argument });
+  }
+  return id;
+}
 
 const preferencesSchema = z.object({
   language: z
@@ -46,17 +62,54 @@ export class PreferencesService {
 
   async consentsByCustomer(keys: readonly string[]): Promise<Consent[][]> {
     const rows: ConsentRow[] = await this.db.query(
-      `SELECT customer_id, channel, granted, source, updated_at FROM consent WHERE customer_id = ANY($1::uuid[]) ORDER BY channel`,
+      `SELECT ${CONSENT_COLUMNS} FROM consent WHERE customer_id = ANY($1::uuid[]) ORDER BY channel`,
       [keys],
     );
     const byCustomer = new Map<string, Consent[]>();
     for (const row of rows) {
-      const consent = Object.assign(new Consent(), { channel: row.channel, granted: row.granted, source: row.source, updatedAt: row.updated_at });
+      const consent = toConsent(row);
       const list = byCustomer.get(row.customer_id);
       if (list) list.push(consent);
       else byCustomer.set(row.customer_id, [consent]);
     }
     return keys.map((key) => byCustomer.get(key) ?? []);
+  }
+
+  /** A customer's consent changes, newest first, keyset-paged by change id. */
+  async consentHistory(customerKey: string, channel: Channel | null, page: PageRequest): Promise<ConsentChangeConnection> {
+    const params: unknown[] = [customerKey];
+    const conditions = ['customer_id = $1'];
+    if (channel) {
+      params.push(channel);
+      conditions.push(`channel = $${params.length}`);
+    }
+    const backward = page.direction === 'backward';
+    if (page.cursor) {
+      params.push(decodeConsentCursor(page.cursor, backward ? 'before' : 'after'));
+      conditions.push(`id ${backward ? '>' : '<'} $${params.length}`);
+    }
+    params.push(page.size + 1);
+    const rows: (ConsentRow & { id: string; changed_at: Date })[] = await this.db.query(
+      `SELECT id, channel, granted, source, changed_at FROM consent_change WHERE ${conditions.join(' AND ')}
+       ORDER BY id ${backward ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
+      params,
+    );
+    const hasMore = rows.length > page.size;
+    const kept = rows.slice(0, page.size);
+    if (backward) kept.reverse();
+    const edges = kept.map((row) => ({
+      cursor: Buffer.from(`cc1|${row.id}`).toString('base64url'),
+      node: Object.assign(new ConsentChange(), { channel: row.channel, granted: row.granted, source: row.source, changedAt: row.changed_at }),
+    }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: backward ? page.cursor != null : hasMore,
+        hasPreviousPage: backward ? hasMore : page.cursor != null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+    };
   }
 
   async update(input: UpdatePreferencesInput): Promise<UpdatePreferencesPayload> {
@@ -69,7 +122,7 @@ export class PreferencesService {
         if (!parsed.ok || !key) throw new UserInputProblem(errors);
         const fields = parsed.value;
 
-        const [existing] = await sql.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customer c WHERE c.id = $1 FOR UPDATE`, [key]);
+        const existing = await lockLiveCustomer(sql, key);
         if (!existing) throw UserInputProblem.one(UserErrorCode.NOT_FOUND, 'No customer has this id.', ['input', 'customerId']);
 
         const changes: [string, unknown][] = [];
@@ -88,19 +141,19 @@ export class PreferencesService {
             `INSERT INTO consent (customer_id, channel, granted, source, updated_at)
              SELECT $1, channel, granted, source, now() FROM unnest($2::text[], $3::boolean[], $4::text[]) AS c(channel, granted, source)
              ON CONFLICT (customer_id, channel) DO UPDATE SET granted = excluded.granted, source = excluded.source, updated_at = excluded.updated_at`,
-            [key, channels, granted, sources],
+            [existing.id, channels, granted, sources],
           );
           await sql.query(
             `INSERT INTO consent_change (customer_id, channel, granted, source)
              SELECT $1, channel, granted, source FROM unnest($2::text[], $3::boolean[], $4::text[]) AS c(channel, granted, source)`,
-            [key, channels, granted, sources],
+            [existing.id, channels, granted, sources],
           );
         }
         if (changes.length === 0 && consents.length === 0) return Customer.fromRow(existing);
         const [row] = await sql.query<CustomerRow>(
           `UPDATE customer c SET ${[...changes.map(([column], i) => `${column} = $${i + 2}`), 'version = version + 1', 'updated_at = now()'].join(', ')}
            WHERE c.id = $1 RETURNING ${CUSTOMER_COLUMNS}`,
-          [key, ...changes.map(([, value]) => value)],
+          [existing.id, ...changes.map(([, value]) => value)],
         );
         return Customer.fromRow(row);
       });

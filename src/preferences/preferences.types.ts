@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { UserError } from '../app/errors';
 import { Customer } from '../customers/customer.types';
+import { PageInfo } from '../relay/connection';
 import { Channel } from '../timeline/enums';
 
 @ObjectType({ description: "A customer's consent to be contacted on one channel." })
@@ -90,4 +91,37 @@ export class UpdatePreferencesPayload {
 
   @Field(() => [UserError], { description: 'Problems with the input; empty on success. When not empty nothing was written.' })
   userErrors!: UserError[];
+}
+
+@ObjectType({ description: "One change of a customer's consent on a channel, as it was recorded." })
+export class ConsentChange {
+  @Field(() => Channel, { description: 'The channel whose consent changed.' })
+  channel!: Channel;
+
+  @Field({ description: 'The consent from this change on: true when the customer agreed to be contacted on the channel.' })
+  granted!: boolean;
+
+  @Field({ description: 'When the change was recorded.' })
+  changedAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'The system or agent that recorded it, when given.' })
+  source!: string | null;
+}
+
+@ObjectType({ description: 'An edge of a consent history.' })
+export class ConsentChangeEdge {
+  @Field({ description: 'Position of this change; pass it as `after` or `before`.' })
+  cursor!: string;
+
+  @Field(() => ConsentChange, { description: 'The change.' })
+  node!: ConsentChange;
+}
+
+@ObjectType({ description: 'Consent changes, newest first.' })
+export class ConsentChangeConnection {
+  @Field(() => [ConsentChangeEdge], { description: 'The changes on this page, newest first.' })
+  edges!: ConsentChangeEdge[];
+
+  @Field(() => PageInfo, { description: 'Where this page sits in the history.' })
+  pageInfo!: PageInfo;
 }

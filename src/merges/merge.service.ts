@@ -1,0 +1,290 @@
+import type { DataSource } from 'typeorm';
+import { UserError, UserErrorCode, UserInputProblem } from '../app/errors';
+import { transaction, type Sql } from '../db/transaction';
+import { IDENTIFIER_COLUMNS, toIdentifier, type IdentifierRow } from '../customers/customer.service';
+import { CUSTOMER_COLUMNS, type CustomerRow } from '../customers/customer.types';
+import type { Identifier } from '../customers/identifier';
+import { CONSENT_COLUMNS, toConsent, type ConsentRow } from '../preferences/preferences.service';
+import type { Consent } from '../preferences/preferences.types';
+import { keyOf, toGlobalId } from '../relay/global-id';
+import type { Channel } from '../timeline/enums';
+import type { MergeCustomersInput, UnmergeCustomersInput } from './merge.types';
+
+/** Profile fields a merge fills on the survivor from the merged customer when the survivor has none. */
+const FILLABLE_FIELDS = ['given_name', 'family_name', 'locale', 'time_zone', 'preferred_channel', 'language', 'contact_hours'] as const;
+type FillableField = (typeof FILLABLE_FIELDS)[number];
+
+interface ConsentSnapshot {
+  channel: Channel;
+  granted: boolean;
+  source: string | null;
+  updated_at: string;
+}
+
+/** A customer's profile, preferences and consents as the ledger keeps them. */
+type ProfileSnapshot = Pick<CustomerRow, FillableField | 'display_name' | 'notes' | 'version'> & { consents: ConsentSnapshot[] };
+
+export interface MergeOutcome {
+  survivor: CustomerRow;
+  /** Read inside the merge's transaction, so a dry run can show them before it rolls back. */
+  identifiers: Identifier[];
+  consents: Consent[];
+  mergedKey: string;
+  eventCount: number;
+  dryRun: boolean;
+}
+
+/** Carries a dry run's answer out of the transaction it rolls back. */
+class DryRunDone extends Error {
+  constructor(readonly outcome: MergeOutcome) {
+    super('dry run');
+  }
+}
+
+/** Tables whose rows belong to a customer and move with a merge. */
+const OWNED_TABLES = ['timeline_event', 'customer_identifier', 'consent_change'] as const;
+
+/**
+ * Merging two profiles of one person, and undoing it. Every merge is written to the
+ * `customer_merge` ledger with both profiles before it and the survivor after it; rows that a
+ * merge moves remember their `origin_customer_id`, which is what an unmerge hands back.
+ */
+export class MergeService {
+  constructor(private readonly db: DataSource) {}
+
+  async merge(input: MergeCustomersInput): Promise<MergeOutcome> {
+    try {
+      return await transaction(this.db, async (sql) => {
+        const outcome = await this.mergeIn(sql, input);
+        if (input.dryRun) throw new DryRunDone(outcome);
+        return outcome;
+      });
+    } catch (error) {
+      if (error instanceof DryRunDone) return error.outcome;
+      throw error;
+    }
+  }
+
+  private async mergeIn(sql: Sql, input: MergeCustomersInput): Promise<MergeOutcome> {
+    const survivorKey = keyOf(input.survivorId, 'Customer');
+    const mergedKey = keyOf(input.mergedId, 'Customer');
+    const errors: UserError[] = [];
+    if (!survivorKey) errors.push(UserError.of(UserErrorCode.INVALID, 'Not a customer id.', ['input', 'survivorId']));
+    if (!mergedKey) errors.push(UserError.of(UserErrorCode.INVALID, 'Not a customer id.', ['input', 'mergedId']));
+    if (input.source != null && (input.source.trim() === '' || input.source.length > 100)) {
+      errors.push(UserError.of(UserErrorCode.INVALID, '`source` must be 1 to 100 characters.', ['input', 'source']));
+    }
+    if (errors.length || !survivorKey || !mergedKey) throw new UserInputProblem(errors);
+    if (survivorKey === mergedKey) throw UserInputProblem.one(UserErrorCode.INVALID, 'A customer cannot be merged into itself.', ['input', 'mergedId']);
+
+    const rows = await sql.query<CustomerRow & { merged_into: string | null }>(
+      `SELECT ${CUSTOMER_COLUMNS}, c.merged_into FROM customer c WHERE c.id = ANY($1::uuid[]) ORDER BY c.id FOR UPDATE`,
+      [[survivorKey, mergedKey]],
+    );
+    const survivor = rows.find((r) => r.id === survivorKey);
+    const merged = rows.find((r) => r.id === mergedKey);
+    for (const [row, field] of [[survivor, 'survivorId'], [merged, 'mergedId']] as const) {
+      if (!row) errors.push(UserError.of(UserErrorCode.NOT_FOUND, 'No customer has this id.', ['input', field]));
+      else if (row.merged_into) {
+        errors.push(
+          UserError.of(
+            UserErrorCode.ALREADY_MERGED,
+            `This customer was already merged into ${toGlobalId('Customer', row.merged_into)}; use that customer instead.`,
+            ['input', field],
+          ),
+        );
+      }
+    }
+    if (errors.length || !survivor || !merged) throw new UserInputProblem(errors);
+
+    const consents = await sql.query<ConsentSnapshot & { customer_id: string }>(
+      `SELECT customer_id, channel, granted, source, to_json(updated_at) #>> '{}' AS updated_at FROM consent WHERE customer_id = ANY($1::uuid[])`,
+      [[survivorKey, mergedKey]],
+    );
+    const survivorBefore = snapshot(survivor, consents.filter((c) => c.customer_id === survivorKey));
+    const mergedBefore = snapshot(merged, consents.filter((c) => c.customer_id === mergedKey));
+    const after = combine(survivorBefore, mergedBefore);
+
+    for (const table of OWNED_TABLES) {
+      await sql.query(`UPDATE ${table} SET origin_customer_id = coalesce(origin_customer_id, customer_id), customer_id = $1 WHERE customer_id = $2`, [
+        survivorKey,
+        mergedKey,
+      ]);
+    }
+    await sql.query(`DELETE FROM consent WHERE customer_id = $1`, [mergedKey]);
+    await writeConsents(sql, survivorKey, after.consents.filter((c) => !survivorBefore.consents.some((s) => sameConsent(s, c))));
+    // Customers merged into the merged one now point at the new root, so every id resolves in one hop.
+    await sql.query(`UPDATE customer SET merged_into = $1 WHERE merged_into = $2`, [survivorKey, mergedKey]);
+    await sql.query(`UPDATE customer SET merged_into = $1, merged_at = now(), version = version + 1, updated_at = now() WHERE id = $2`, [survivorKey, mergedKey]);
+    const [survivorAfter] = await sql.query<CustomerRow>(
+      `UPDATE customer c SET ${FILLABLE_FIELDS.map((f, i) => `${f} = $${i + 2}`).join(', ')}, notes = $${FILLABLE_FIELDS.length + 2},
+         version = version + 1, updated_at = now()
+       WHERE c.id = $1 RETURNING ${CUSTOMER_COLUMNS}`,
+      [survivorKey, ...FILLABLE_FIELDS.map((f) => after[f]), after.notes],
+    );
+    await sql.query(
+      `INSERT INTO customer_merge (survivor_id, merged_id, survivor_before, merged_before, survivor_after, source) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [survivorKey, mergedKey, JSON.stringify(survivorBefore), JSON.stringify(mergedBefore), JSON.stringify({ ...after, version: survivorAfter.version }), input.source ?? null],
+    );
+    const [{ events }] = await sql.query<{ events: number }>(`SELECT count(*)::int AS events FROM timeline_event WHERE customer_id = $1`, [survivorKey]);
+    const identifiers = await sql.query<IdentifierRow>(`SELECT ${IDENTIFIER_COLUMNS} FROM customer_identifier WHERE customer_id = $1 ORDER BY added_at, id`, [survivorKey]);
+    const survivorConsents = await sql.query<ConsentRow>(`SELECT ${CONSENT_COLUMNS} FROM consent WHERE customer_id = $1 ORDER BY channel`, [survivorKey]);
+    return {
+      survivor: survivorAfter,
+      identifiers: identifiers.map(toIdentifier),
+      consents: survivorConsents.map(toConsent),
+      mergedKey,
+      eventCount: events,
+      dryRun: Boolean(input.dryRun),
+    };
+  }
+
+  async unmerge(input: UnmergeCustomersInput): Promise<{ survivor: CustomerRow; restored: CustomerRow }> {
+    return transaction(this.db, async (sql) => {
+      const mergedKey = keyOf(input.mergedId, 'Customer');
+      if (!mergedKey) throw UserInputProblem.one(UserErrorCode.INVALID, 'Not a customer id.', ['input', 'mergedId']);
+      const [ledger] = await sql.query<{ id: string; survivor_id: string; survivor_before: ProfileSnapshot; merged_before: ProfileSnapshot; survivor_after: ProfileSnapshot }>(
+        `SELECT id, survivor_id, survivor_before, merged_before, survivor_after FROM customer_merge WHERE merged_id = $1 AND unmerged_at IS NULL FOR UPDATE`,
+        [mergedKey],
+      );
+      if (!ledger) {
+        const [exists] = await sql.query(`SELECT 1 FROM customer WHERE id = $1`, [mergedKey]);
+        throw exists
+          ? UserInputProblem.one(UserErrorCode.NOT_MERGED, 'This customer is not merged into another one; there is nothing to undo.', ['input', 'mergedId'])
+          : UserInputProblem.one(UserErrorCode.NOT_FOUND, 'No customer has this id.', ['input', 'mergedId']);
+      }
+      const survivorKey = ledger.survivor_id;
+      const locked = await sql.query<CustomerRow & { merged_into: string | null }>(
+        `SELECT ${CUSTOMER_COLUMNS}, c.merged_into FROM customer c WHERE c.id = ANY($1::uuid[]) ORDER BY c.id FOR UPDATE`,
+        [[survivorKey, mergedKey]],
+      );
+      const survivor = locked.find((r) => r.id === survivorKey)!;
+      if (survivor.merged_into) {
+        throw UserInputProblem.one(
+          UserErrorCode.CONFLICT,
+          `The survivor ${toGlobalId('Customer', survivorKey)} has since been merged into ${toGlobalId('Customer', survivor.merged_into)}; unmerge that first.`,
+          ['input', 'mergedId'],
+        );
+      }
+      await sql.query(`UPDATE customer_merge SET unmerged_at = now() WHERE id = $1`, [ledger.id]);
+
+      // Where each customer under the survivor belongs now that this merge is gone: follow the
+      // merges that still stand up to their root.
+      const roots = await sql.query<{ start: string; root: string }>(
+        `WITH RECURSIVE edges AS (SELECT merged_id, survivor_id FROM customer_merge WHERE unmerged_at IS NULL),
+         walk(start, node) AS (
+           SELECT id, id FROM customer WHERE merged_into = $1
+           UNION ALL
+           SELECT walk.start, edges.survivor_id FROM walk JOIN edges ON edges.merged_id = walk.node
+         )
+         SELECT start, node AS root FROM walk WHERE NOT EXISTS (SELECT 1 FROM edges WHERE edges.merged_id = walk.node)`,
+        [survivorKey],
+      );
+      const starts = roots.map((r) => r.start);
+      const rootKeys = roots.map((r) => r.root);
+      await sql.query(
+        `UPDATE customer c SET merged_into = nullif(r.root, c.id), merged_at = CASE WHEN r.root = c.id THEN NULL ELSE c.merged_at END
+         FROM unnest($1::uuid[], $2::uuid[]) AS r(start, root) WHERE c.id = r.start`,
+        [starts, rootKeys],
+      );
+      for (const table of OWNED_TABLES) {
+        await sql.query(
+          `UPDATE ${table} t SET customer_id = r.root, origin_customer_id = nullif(t.origin_customer_id, r.root)
+           FROM unnest($1::uuid[], $2::uuid[]) AS r(start, root)
+           WHERE t.customer_id = $3 AND t.origin_customer_id = r.start AND r.root <> $3`,
+          [starts, rootKeys, survivorKey],
+        );
+      }
+
+      const restored = await this.restoreMerged(sql, mergedKey, ledger.merged_before);
+      const survivorNow = await this.revertSurvivor(sql, survivor, ledger.survivor_before, ledger.survivor_after);
+      return { survivor: survivorNow, restored };
+    });
+  }
+
+  private async restoreMerged(sql: Sql, key: string, before: ProfileSnapshot): Promise<CustomerRow> {
+    await writeConsents(sql, key, before.consents);
+    const [row] = await sql.query<CustomerRow>(
+      `UPDATE customer c SET display_name = $2, ${FILLABLE_FIELDS.map((f, i) => `${f} = $${i + 3}`).join(', ')}, notes = $${FILLABLE_FIELDS.length + 3},
+         version = version + 1, updated_at = now()
+       WHERE c.id = $1 RETURNING ${CUSTOMER_COLUMNS}`,
+      [key, before.display_name, ...FILLABLE_FIELDS.map((f) => before[f]), before.notes],
+    );
+    return row;
+  }
+
+  /**
+   * Takes back what the merge gave the survivor, where nobody changed it since: fields the merge
+   * filled, notes it added, consents it took from the merged customer. Later edits stay.
+   */
+  private async revertSurvivor(sql: Sql, current: CustomerRow, before: ProfileSnapshot, after: ProfileSnapshot): Promise<CustomerRow> {
+    const reverted = FILLABLE_FIELDS.filter((f) => before[f] !== after[f] && current[f] === after[f]);
+    const addedNotes = after.notes.filter((note) => !before.notes.includes(note));
+    const notes = current.notes.filter((note) => !addedNotes.includes(note));
+
+    const currentConsents = await sql.query<ConsentSnapshot>(
+      `SELECT channel, granted, source, to_json(updated_at) #>> '{}' AS updated_at FROM consent WHERE customer_id = $1`,
+      [current.id],
+    );
+    for (const taken of after.consents.filter((c) => !before.consents.some((b) => sameConsent(b, c)))) {
+      const now = currentConsents.find((c) => c.channel === taken.channel);
+      if (!now || !sameConsent(now, taken)) continue;
+      const previous = before.consents.find((b) => b.channel === taken.channel);
+      if (previous) await writeConsents(sql, current.id, [previous]);
+      else await sql.query(`DELETE FROM consent WHERE customer_id = $1 AND channel = $2`, [current.id, taken.channel]);
+    }
+
+    const [row] = await sql.query<CustomerRow>(
+      `UPDATE customer c SET ${[...reverted.map((f, i) => `${f} = $${i + 3}`), 'notes = $2', 'version = version + 1', 'updated_at = now()'].join(', ')}
+       WHERE c.id = $1 RETURNING ${CUSTOMER_COLUMNS}`,
+      [current.id, notes, ...reverted.map((f) => before[f])],
+    );
+    return row;
+  }
+}
+
+function snapshot(row: CustomerRow, consents: ConsentSnapshot[]): ProfileSnapshot {
+  const profile = Object.fromEntries(FILLABLE_FIELDS.map((f) => [f, row[f]])) as Pick<CustomerRow, FillableField>;
+  return {
+    ...profile,
+    display_name: row.display_name,
+    notes: row.notes,
+    version: row.version,
+    consents: consents.map(({ channel, granted, source, updated_at }) => ({ channel, granted, source, updated_at })),
+  };
+}
+
+/**
+ * The merge precedence: the survivor's fields win when set, else the merged customer's; notes
+ * are unioned (survivor's first); per channel the most recently updated consent wins.
+ */
+function combine(survivor: ProfileSnapshot, merged: ProfileSnapshot): ProfileSnapshot {
+  const fields = Object.fromEntries(FILLABLE_FIELDS.map((f) => [f, survivor[f] ?? merged[f]])) as Pick<CustomerRow, FillableField>;
+  const consents = new Map(survivor.consents.map((c) => [c.channel, c]));
+  for (const candidate of merged.consents) {
+    const held = consents.get(candidate.channel);
+    if (!held || Date.parse(candidate.updated_at) > Date.parse(held.updated_at)) consents.set(candidate.channel, candidate);
+  }
+  return {
+    ...fields,
+    display_name: survivor.display_name,
+    notes: [...survivor.notes, ...merged.notes.filter((note) => !survivor.notes.includes(note))],
+    version: survivor.version,
+    consents: [...consents.values()],
+  };
+}
+
+function sameConsent(a: ConsentSnapshot, b: ConsentSnapshot): boolean {
+  return a.channel === b.channel && a.granted === b.granted && a.source === b.source && Date.parse(a.updated_at) === Date.parse(b.updated_at);
+}
+
+async function writeConsents(sql: Sql, customerKey: string, consents: ConsentSnapshot[]): Promise<void> {
+  if (consents.length === 0) return;
+  await sql.query(
+    `INSERT INTO consent (customer_id, channel, granted, source, updated_at)
+     SELECT $1, channel, granted, source, updated_at FROM unnest($2::text[], $3::boolean[], $4::text[], $5::timestamptz[]) AS c(channel, granted, source, updated_at)
+     ON CONFLICT (customer_id, channel) DO UPDATE SET granted = excluded.granted, source = excluded.source, updated_at = excluded.updated_at`,
+    [customerKey, consents.map((c) => c.channel), consents.map((c) => c.granted), consents.map((c) => c.source), consents.map((c) => c.updated_at)],
+  );
+}
+

@@ -1,0 +1,87 @@
+import type { DataSource } from 'typeorm';
+import type { Config } from '../app/config';
+import { badUserInput } from '../app/errors';
+import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from '../customers/customer.types';
+import { normaliseEmail, normalisePhone } from '../customers/identifier';
+import type { PageRequest } from '../relay/connection';
+import type { CustomerConnection } from './customer-search.types';
+
+const MAX_QUERY_LENGTH = 200;
+/** Rank of a customer one of whose identifiers is exactly what was typed; fuzzy matches rank 0..1. */
+const EXACT_IDENTIFIER_SCORE = 2;
+
+/**
+ * Finds customers from whatever an agent types: a name, roughly spelled (pg_trgm), or any
+ * identifier in any format (a phone typed as "415 555 0100" finds +14155550100), or part of one.
+ */
+export class CustomerSearchService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: Config,
+  ) {}
+
+  async search(query: string, page: PageRequest): Promise<CustomerConnection> {
+    const text = query.trim();
+    if (text.length === 0) throw badUserInput('`query` must not be empty.', { argument: 'query' });
+    if (text.length > MAX_QUERY_LENGTH) throw badUserInput(`\`query\` must be at most ${MAX_QUERY_LENGTH} characters.`, { argument: 'query' });
+    if (page.direction === 'backward') throw badUserInput('Search results page forwards only; use `first` and `after`.', { argument: 'last' });
+    const after = page.cursor ? decodeSearchCursor(page.cursor) : null;
+
+    const rows: (CustomerRow & { score: number })[] = await this.db.query(
+      `WITH matches AS (
+         SELECT i.customer_id AS id, CASE WHEN i.value = ANY($2::text[]) THEN ${EXACT_IDENTIFIER_SCORE} ELSE similarity(i.value, $3) END::float8 AS score
+         FROM customer_identifier i
+         WHERE i.value = ANY($2::text[]) OR i.value % $3
+         UNION ALL
+         SELECT c.id, greatest(similarity(c.display_name, $1), word_similarity($1, c.display_name))::float8
+         FROM customer c
+         WHERE c.merged_into IS NULL AND ($1 <% c.display_name OR c.display_name % $1)
+       ),
+       ranked AS (SELECT id, max(score) AS score FROM matches GROUP BY id)
+       SELECT r.score, ${CUSTOMER_COLUMNS}
+       FROM ranked r JOIN customer c ON c.id = r.id
+       WHERE $4::float8 IS NULL OR (r.score, c.id) < ($4::float8, $5::uuid)
+       ORDER BY r.score DESC, c.id DESC
+       LIMIT $6`,
+      [text, this.exactCandidates(text), text.replace(/^@/, '').toLowerCase(), after?.score ?? null, after?.id ?? null, page.size + 1],
+    );
+    const hasMore = rows.length > page.size;
+    const edges = rows.slice(0, page.size).map((row) => ({ cursor: encodeSearchCursor(row.score, row.id), node: Customer.fromRow(row) }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: hasMore,
+        hasPreviousPage: after != null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+    };
+  }
+
+  /** Every normalised form the typed text could be an identifier in. */
+  private exactCandidates(text: string): string[] {
+    const candidates = new Set([text, text.replace(/^@/, '').toLowerCase()]);
+    const email = normaliseEmail(text);
+    if (email.ok) candidates.add(email.value);
+    const phone = normalisePhone(text, this.config.DEFAULT_PHONE_REGION);
+    if (phone.ok) candidates.add(phone.value);
+    return [...candidates];
+  }
+}
+
+function encodeSearchCursor(score: number, id: string): string {
+  return Buffer.from(`cs1|${score}|${id}`).toString('base64url');
+}
+
+function decodeSearchCursor(cursor: string): { score: number; id: string } {
+  const [prefix, score, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const valid =
+    /^[A-Za-z0-9_-]{1,200}$/.test(cursor) &&
+    prefix === 'cs1' &&
+    rest.length === 0 &&
+    score !== undefined &&
+    Number.isFinite(Number(score)) &&
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id ?? '');
+  if (!valid) throw badUserInput('`after` is not a search cursor issued by this server.', { argument: 'after' });
+  return { score: Number(score), id };
+}
