@@ -9,6 +9,21 @@ export const text = (max: number) =>
     .min(1, { message: 'must not be empty' })
     .max(max, { message: `must be at most ${max} characters` });
 
+/** A BCP 47 language tag, stored in canonical form ("en-gb" becomes "en-GB"). */
+export const languageTag = (example: string) =>
+  z
+    .string()
+    .trim()
+    .max(35, { message: 'must be at most 35 characters' })
+    .transform((value, ctx) => {
+      try {
+        return Intl.getCanonicalLocales(value)[0];
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a BCP 47 language tag such as ${example}.` });
+        return z.NEVER;
+      }
+    });
+
 /** Same, but keeps inner and outer whitespace (message bodies, transcripts). */
 export const body = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` });
 

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { Config } from '../app/config';
 import { UserError, UserErrorCode, UserInputProblem, badUserInput } from '../app/errors';
-import { check, text } from '../app/validation';
+import { check, languageTag, text } from '../app/validation';
 import { LostRace, MAX_RACE_RETRIES, savepoint, transaction, type Sql } from '../db/transaction';
 import { keyOf, toGlobalId } from '../relay/global-id';
 import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from './customer.types';
@@ -29,19 +29,7 @@ const profileSchema = z.object({
   displayName: text(200).nullish(),
   givenName: optionalName,
   familyName: optionalName,
-  locale: z
-    .string()
-    .trim()
-    .max(35)
-    .transform((value, ctx) => {
-      try {
-        return Intl.getCanonicalLocales(value)[0];
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not a BCP 47 locale such as "en-GB".` });
-        return z.NEVER;
-      }
-    })
-    .nullish(),
+  locale: languageTag('"en-GB"').nullish(),
   timeZone: z
     .string()
     .trim()

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { UserError, UserErrorCode, UserInputProblem, badUserInput } from '../app/errors';
-import type { PageRequest } from '../relay/connection';
-import { check, text } from '../app/validation';
+import { connectionFrom, type PageRequest } from '../relay/connection';
+import { decodeCursor, encodeCursor } from '../relay/cursor';
+import { check, languageTag, text } from '../app/validation';
 import { transaction } from '../db/transaction';
 import { keyOf } from '../relay/global-id';
 import { lockLiveCustomer } from '../customers/customer.service';
@@ -26,28 +27,16 @@ export interface ConsentRow {
 
 const MAX_NOTES = 100;
 
+const CONSENT_CURSOR = 'cc1';
+
 function decodeConsentCursor(cursor: string, argument: string): string {
-  const [prefix, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!/^[A-Za-z0-9_-]{1,100}$/.test(cursor) || prefix !== 'cc1' || rest.length > 0 || !/^[1-9][0-9]{0,18}$/.test(id ?? '')) {
-    throw badUserInput(`\`${argument}\` is not a consent history cursor issued by this server.`, { argument });
-  }
-  return id;
+  const fields = decodeCursor(cursor, CONSENT_CURSOR, [/^[1-9][0-9]{0,18}$/]);
+  if (!fields) throw badUserInput(`\`${argument}\` is not a consent history cursor issued by this server.`, { argument });
+  return fields[0];
 }
 
 const preferencesSchema = z.object({
-  language: z
-    .string()
-    .trim()
-    .max(35)
-    .transform((value, ctx) => {
-      try {
-        return Intl.getCanonicalLocales(value)[0];
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not a BCP 47 language tag such as "en" or "pt-BR".` });
-        return z.NEVER;
-      }
-    })
-    .nullish(),
+  language: languageTag('"en" or "pt-BR"').nullish(),
   contactHours: text(200).nullish(),
   notes: z.array(text(1000)).max(MAX_NOTES, { message: `must hold at most ${MAX_NOTES} notes` }).nullish(),
   consents: z
@@ -94,22 +83,12 @@ export class PreferencesService {
        ORDER BY id ${backward ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
       params,
     );
-    const hasMore = rows.length > page.size;
-    const kept = rows.slice(0, page.size);
-    if (backward) kept.reverse();
-    const edges = kept.map((row) => ({
-      cursor: Buffer.from(`cc1|${row.id}`).toString('base64url'),
-      node: Object.assign(new ConsentChange(), { channel: row.channel, granted: row.granted, source: row.source, changedAt: row.changed_at }),
-    }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: backward ? page.cursor != null : hasMore,
-        hasPreviousPage: backward ? hasMore : page.cursor != null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-    };
+    return connectionFrom(
+      rows,
+      page,
+      (row) => encodeCursor(CONSENT_CURSOR, row.id),
+      (row) => Object.assign(new ConsentChange(), { channel: row.channel, granted: row.granted, source: row.source, changedAt: row.changed_at }),
+    );
   }
 
   async update(input: UpdatePreferencesInput): Promise<UpdatePreferencesPayload> {

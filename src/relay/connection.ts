@@ -56,3 +56,30 @@ export function pageRequest(args: ConnectionArgs): PageRequest {
   }
   return { direction: 'forward', size: first ?? DEFAULT_PAGE_SIZE, cursor: after ?? null };
 }
+
+/**
+ * A page from rows fetched with one row more than asked for: the extra row only says whether
+ * more exist. Backward pages are fetched in reverse order and turned around here. A cursor we
+ * were given names an item on the other side of the page, so Relay lets us report that side
+ * from the cursor alone instead of paying for another query.
+ */
+export function connectionFrom<Row, Node>(
+  rows: Row[],
+  page: PageRequest,
+  cursorOf: (row: Row) => string,
+  nodeOf: (row: Row) => Node,
+): { edges: { cursor: string; node: Node }[]; pageInfo: PageInfo } {
+  const hasMore = rows.length > page.size;
+  const kept = rows.slice(0, page.size);
+  if (page.direction === 'backward') kept.reverse();
+  const edges = kept.map((row) => ({ cursor: cursorOf(row), node: nodeOf(row) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.direction === 'forward' ? hasMore : page.cursor != null,
+      hasPreviousPage: page.direction === 'backward' ? hasMore : page.cursor != null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

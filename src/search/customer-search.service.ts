@@ -3,7 +3,8 @@ import type { Config } from '../app/config';
 import { badUserInput } from '../app/errors';
 import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from '../customers/customer.types';
 import { normaliseEmail, normalisePhone } from '../customers/identifier';
-import type { PageRequest } from '../relay/connection';
+import { connectionFrom, type PageRequest } from '../relay/connection';
+import { decodeCursor, encodeCursor } from '../relay/cursor';
 import type { CustomerConnection } from './customer-search.types';
 
 const MAX_QUERY_LENGTH = 200;
@@ -45,17 +46,7 @@ export class CustomerSearchService {
        LIMIT $6`,
       [text, this.exactCandidates(text), text.replace(/^@/, '').toLowerCase(), after?.score ?? null, after?.id ?? null, page.size + 1],
     );
-    const hasMore = rows.length > page.size;
-    const edges = rows.slice(0, page.size).map((row) => ({ cursor: encodeSearchCursor(row.score, row.id), node: Customer.fromRow(row) }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: hasMore,
-        hasPreviousPage: after != null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-    };
+    return connectionFrom(rows, page, (row) => encodeCursor(SEARCH_CURSOR, String(row.score), row.id), (row) => Customer.fromRow(row));
   }
 
   /** Every normalised form the typed text could be an identifier in. */
@@ -69,19 +60,12 @@ export class CustomerSearchService {
   }
 }
 
-function encodeSearchCursor(score: number, id: string): string {
-  return Buffer.from(`cs1|${score}|${id}`).toString('base64url');
-}
+const SEARCH_CURSOR = 'cs1';
+const SCORE = /^-?\d+(\.\d+)?(e-?\d+)?$/;
+const CUSTOMER_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function decodeSearchCursor(cursor: string): { score: number; id: string } {
-  const [prefix, score, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const valid =
-    /^[A-Za-z0-9_-]{1,200}$/.test(cursor) &&
-    prefix === 'cs1' &&
-    rest.length === 0 &&
-    score !== undefined &&
-    Number.isFinite(Number(score)) &&
-    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id ?? '');
-  if (!valid) throw badUserInput('`after` is not a search cursor issued by this server.', { argument: 'after' });
-  return { score: Number(score), id };
+  const fields = decodeCursor(cursor, SEARCH_CURSOR, [SCORE, CUSTOMER_KEY]);
+  if (!fields) throw badUserInput('`after` is not a search cursor issued by this server.', { argument: 'after' });
+  return { score: Number(fields[0]), id: fields[1] };
 }

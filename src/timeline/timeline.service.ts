@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { badUserInput } from '../app/errors';
-import type { PageRequest } from '../relay/connection';
+import { connectionFrom, type PageRequest } from '../relay/connection';
 import { decodeTimelineCursor } from './cursor';
 import { toTimelineEvent, type TimelineConnection, type TimelineEvent, type TimelineEventRow, type TimelineFilter } from './timeline-event.types';
 
@@ -109,24 +109,6 @@ function emptyPage(page: PageRequest): TimelineConnection {
   return toConnection([], { ...page, size: 0 });
 }
 
-/** Turns size+1 fetched rows into a page; the extra row only says whether more exist. */
 function toConnection(rows: TimelineEventRow[], page: PageRequest): TimelineConnection {
-  const hasMore = rows.length > page.size;
-  const kept = rows.slice(0, page.size);
-  if (page.direction === 'backward') kept.reverse();
-  const edges = kept.map((row) => {
-    const node = toTimelineEvent(row);
-    return { cursor: node.cursor, node };
-  });
-  // A cursor we were given names an event on the other side of the page; Relay lets us report
-  // that side from the cursor alone instead of paying for another query.
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: page.direction === 'forward' ? hasMore : page.cursor != null,
-      hasPreviousPage: page.direction === 'backward' ? hasMore : page.cursor != null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-  };
+  return connectionFrom(rows.map(toTimelineEvent), page, (event) => event.cursor, (event) => event);
 }
