@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 /** A fresh database copied from the migrated template: the known starting state of a test file. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = process.env.CT_TEST_ADMIN_URL;
   const template = process.env.CT_TEST_TEMPLATE;
   if (!adminUrl || !template) throw new Error('test/support/global-setup.mjs did not run');
   const name = `${template}_${randomBytes(6).toString('hex')}`;
-  await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  // `empty` skips the migrated template, for tests of the migrations themselves.
+  await withAdmin(adminUrl, (admin) => admin.query(options.empty ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${template}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
