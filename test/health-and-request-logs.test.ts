@@ -54,6 +54,7 @@ describe('operations endpoints and logs', () => {
     for (const src of html.match(/\/graphiql\/[a-z-]+\.(js|css)/g) ?? []) {
       const asset = await fetch(`${server.origin}${src}`);
       expect(asset.status).toBe(200);
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(0);
     }
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1|localhost)[a-z]/i);
   });
