@@ -348,6 +348,21 @@ export class CustomerService {
     }
   }
 
+  /**
+   * Who owns each of these identifiers (keyed by identityKey), and whose each was before a
+   * merge moved it. Identifiers nobody owns are absent.
+   */
+  async identifierOwners(sql: Sql, identifiers: NormalisedIdentifier[]): Promise<Map<string, { key: string; originKey: string | null }>> {
+    if (identifiers.length === 0) return new Map();
+    const rows = await sql.query<{ kind: string; namespace: string; value: string; customer_id: string; origin_customer_id: string | null }>(
+      `SELECT i.kind, i.namespace, i.value, i.customer_id, i.origin_customer_id FROM customer_identifier i
+       JOIN unnest($1::text[], $2::text[], $3::text[]) AS wanted(kind, namespace, value)
+         ON i.kind = wanted.kind AND i.namespace = wanted.namespace AND i.value = wanted.value`,
+      [identifiers.map((i) => i.kind), identifiers.map((i) => i.namespace), identifiers.map((i) => i.value)],
+    );
+    return new Map(rows.map((row) => [identityKey(row as NormalisedIdentifier), { key: row.customer_id, originKey: row.origin_customer_id }]));
+  }
+
   private async ownersOf(sql: Sql, identifiers: NormalisedIdentifier[]): Promise<Map<string, string>> {
     if (identifiers.length === 0) return new Map();
     const rows = await sql.query<{ kind: string; namespace: string; value: string; customer_id: string }>(
@@ -402,7 +417,7 @@ export async function lockLiveCustomer(sql: Sql, key: string): Promise<CustomerR
 }
 
 /** Identifiers compare by what they name, whatever their verified flag. */
-function identityKey(identifier: NormalisedIdentifier): string {
+export function identityKey(identifier: NormalisedIdentifier): string {
   return `${identifier.kind}\u0000${identifier.namespace}\u0000${identifier.value}`;
 }
 

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from '../app/config';
-import { UserError, UserErrorCode, UserInputProblem, badUserInput } from '../app/errors';
+import { UserError, UserErrorCode, badUserInput } from '../app/errors';
 import { LostRace, MAX_RACE_RETRIES, savepoint, transaction, type Sql } from '../db/transaction';
-import type { CustomerService } from '../customers/customer.service';
+import { identityKey, type CustomerService } from '../customers/customer.service';
+import type { NormalisedIdentifier } from '../customers/identifier';
 import { EventKind } from '../timeline/enums';
 import { EVENT_COLUMNS } from '../timeline/timeline.service';
 import { toTimelineEvent, type TimelineEventRow } from '../timeline/timeline-event.types';
@@ -58,101 +59,165 @@ export class EventRecorder {
   }
 
   /**
-   * Validates every item, then stores the valid ones in one transaction with a savepoint per
-   * item, so that an item failing in the database leaves the others and the stored data intact.
+   * Validates every item, then stores the valid ones in one transaction with set-based SQL: a
+   * batch of 1000 costs about ten statements, not thousands. Items fail on their own: a bad item
+   * gets userErrors and is not stored; the good ones are.
    */
   async recordMany(items: EventToRecord[]): Promise<RecordEventPayload[]> {
     const validations = items.map((item) => validateEvent(item.kind, item.input, item.path, this.config.DEFAULT_PHONE_REGION));
     const toStore = validations.flatMap((v, i) => (v.ok ? [{ event: v.event, path: items[i].path }] : []));
     if (toStore.length === 0) return validations.map((v) => failed(v.ok ? [] : v.errors));
 
-    const stored = await this.customers.withRaceRetries(() =>
-      transaction(this.db, async (sql) => {
-        const results: RecordEventPayload[] = [];
-        for (const { event, path } of toStore) {
-          results.push(await this.storeOne(sql, event, path, toStore.length > 1));
-        }
-        return results;
-      }),
-    );
+    const stored = await this.customers.withRaceRetries(() => transaction(this.db, (sql) => this.storeBatch(sql, toStore)));
     let next = 0;
     return validations.map((v) => (v.ok ? stored[next++] : failed(v.errors)));
   }
 
-  private async storeOne(sql: Sql, event: ValidatedEvent, path: (string | number)[], isolate: boolean): Promise<RecordEventPayload> {
+  private async storeBatch(sql: Sql, items: { event: ValidatedEvent; path: (string | number)[] }[]): Promise<RecordEventPayload[]> {
+    const results: RecordEventPayload[] = new Array(items.length);
+    const events = items.map((item) => item.event);
+
+    // Events stored before under the same (source, externalId) answer as repeats.
+    const earlier = await this.storedByExternalId(sql, events.filter((e) => e.externalId != null));
+    const repeatOf = events.map((e) => (e.externalId != null ? earlier.get(externalKey(e)) : undefined));
+    const aboutKeys = [...new Set(events.flatMap((e) => (e.aboutEventKey ? [e.aboutEventKey] : [])))];
+    const aboutFound = new Set(
+      aboutKeys.length ? (await sql.query<{ id: string }>(`SELECT id::text FROM timeline_event WHERE id = ANY($1::bigint[])`, [aboutKeys])).map((r) => r.id) : [],
+    );
+    const aboutMissing = events.map((e) => e.aboutEventKey != null && !aboutFound.has(e.aboutEventKey));
+    // Only items that will be stored may create the customer their identifier names.
+    const owners = await this.resolveCustomers(sql, events, (i) => !repeatOf[i] && !aboutMissing[i], items.length > 1);
+
+    const toInsert: { index: number; event: ValidatedEvent; customerKey: string; originKey: string | null }[] = [];
+    const firstWithExternalId = new Map<string, number>();
+    const repeatsInBatch: [index: number, of: number][] = [];
+    items.forEach(({ event, path }, index) => {
+      const repeat = repeatOf[index];
+      if (repeat) return void (results[index] = storedPayload(repeat, false));
+      if (aboutMissing[index]) {
+        return void (results[index] = failed([UserError.of(UserErrorCode.NOT_FOUND, 'No timeline event has this id.', [...path, 'aboutEventId'])]));
+      }
+      const owner = owners[index];
+      if (!owner) return void (results[index] = failed([UserError.of(UserErrorCode.NOT_FOUND, 'No customer has this id.', [...path, 'customerId'])]));
+      if (event.externalId != null) {
+        const first = firstWithExternalId.get(externalKey(event));
+        if (first !== undefined) return void repeatsInBatch.push([index, first]);
+        firstWithExternalId.set(externalKey(event), index);
+      }
+      toInsert.push({ index, event, customerKey: owner.key, originKey: owner.originKey });
+    });
+
+    const inserted = await this.insertEvents(sql, toInsert);
+    const lostRaces = toInsert.filter((item) => !inserted.has(item.index));
+    // A concurrent transaction stored the same (source, externalId) first: answer its event.
+    const theirs = await this.storedByExternalId(sql, lostRaces.map((item) => item.event));
+    for (const item of toInsert) {
+      const row = inserted.get(item.index);
+      results[item.index] = row ? storedPayload(row, true) : storedPayload(theirs.get(externalKey(item.event))!, false);
+    }
+    for (const [index, of] of repeatsInBatch) results[index] = { ...results[of], created: false };
+    return results;
+  }
+
+  /**
+   * The customer each event belongs to now and, when a merge stands between, whose it was: a
+   * merged-away id or an identifier a merge moved (unmerge gives such events back). Unknown
+   * identifiers create their customer; null where a named customer id does not exist.
+   */
+  private async resolveCustomers(
+    sql: Sql,
+    events: ValidatedEvent[],
+    mayCreate: (index: number) => boolean,
+    isolate: boolean,
+  ): Promise<({ key: string; originKey: string | null } | null)[]> {
+    const keys = [...new Set(events.flatMap((e) => ('key' in e.customer ? [e.customer.key] : [])))];
+    const live = new Map(
+      keys.length
+        ? (await sql.query<{ id: string; live: string }>(`SELECT id, coalesce(merged_into, id) AS live FROM customer WHERE id = ANY($1::uuid[])`, [keys])).map((r) => [r.id, r.live])
+        : [],
+    );
+    const identifiers = events.flatMap((e) => ('identifier' in e.customer ? [e.customer.identifier] : []));
+    const owners = await this.customers.identifierOwners(sql, identifiers);
+    for (const [index, event] of events.entries()) {
+      if (!('identifier' in event.customer) || !mayCreate(index) || owners.has(identityKey(event.customer.identifier))) continue;
+      owners.set(identityKey(event.customer.identifier), await this.createCustomerFor(sql, event.customer.identifier, event.source, isolate));
+    }
+    return events.map((e) => {
+      if ('identifier' in e.customer) return owners.get(identityKey(e.customer.identifier)) ?? null;
+      const liveKey = live.get(e.customer.key);
+      if (!liveKey) return null;
+      return { key: liveKey, originKey: liveKey === e.customer.key ? null : e.customer.key };
+    });
+  }
+
+  /** In a batch, a concurrent creator of the same identifier only costs a retry of this one step. */
+  private async createCustomerFor(sql: Sql, identifier: NormalisedIdentifier, source: string | null, isolate: boolean) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return isolate ? await savepoint(sql, () => this.insert(sql, event, path)) : await this.insert(sql, event, path);
+        const find = () => this.customers.findOrCreateByIdentifier(sql, identifier, source);
+        return isolate ? await savepoint(sql, find) : await find();
       } catch (error) {
-        if (error instanceof UserInputProblem) return failed(error.errors);
-        // Inside a batch the savepoint already undid this item; try it again on its own.
         if (error instanceof LostRace && isolate && attempt < MAX_RACE_RETRIES) continue;
         throw error;
       }
     }
   }
 
-  private async insert(sql: Sql, event: ValidatedEvent, path: (string | number)[]): Promise<RecordEventPayload> {
-    if (event.externalId != null) {
-      const repeat = await this.storedRepeat(sql, event);
-      if (repeat) return repeat;
-    }
-
-    // The customer the event belongs to now, and, when a merge stands between, whose it was:
-    // a merged-away id or an identifier a merge moved. Unmerge gives such events back.
-    let customerKey: string;
-    let originKey: string | null = null;
-    if ('key' in event.customer) {
-      const [named] = await sql.query<{ live: string }>(`SELECT coalesce(merged_into, id) AS live FROM customer WHERE id = $1`, [event.customer.key]);
-      if (!named) throw UserInputProblem.one(UserErrorCode.NOT_FOUND, 'No customer has this id.', [...path, 'customerId']);
-      customerKey = named.live;
-      if (named.live !== event.customer.key) originKey = event.customer.key;
-    } else {
-      const owner = await this.customers.findOrCreateByIdentifier(sql, event.customer.identifier, event.source);
-      customerKey = owner.key;
-      originKey = owner.originKey;
-    }
-
-    if (event.aboutEventKey != null) {
-      const [about] = await sql.query(`SELECT 1 FROM timeline_event WHERE id = $1`, [event.aboutEventKey]);
-      if (!about) throw UserInputProblem.one(UserErrorCode.NOT_FOUND, 'No timeline event has this id.', [...path, 'aboutEventId']);
-    }
-
-    const [row] = await sql.query<TimelineEventRow>(
+  /** Inserts with ids taken up front, so each stored row is known to belong to its item. */
+  private async insertEvents(
+    sql: Sql,
+    items: { index: number; event: ValidatedEvent; customerKey: string; originKey: string | null }[],
+  ): Promise<Map<number, TimelineEventRow>> {
+    if (items.length === 0) return new Map();
+    const ids = (await sql.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('timeline_event', 'id'))::text AS id FROM generate_series(1, $1)`, [items.length])).map(
+      (r) => r.id,
+    );
+    const column = <T>(pick: (item: (typeof items)[number]) => T) => items.map(pick);
+    const rows = await sql.query<TimelineEventRow>(
       `WITH inserted AS (
-         INSERT INTO timeline_event AS e (customer_id, kind, channel, occurred_at, direction, summary, source, external_id, agent_id, details, origin_customer_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         INSERT INTO timeline_event AS e (id, customer_id, kind, channel, occurred_at, direction, summary, source, external_id, agent_id, details, origin_customer_id)
+         OVERRIDING SYSTEM VALUE
+         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::uuid[])
          ON CONFLICT ((coalesce(source, '')), external_id) WHERE external_id IS NOT NULL DO NOTHING
          RETURNING *
        )
        SELECT ${EVENT_COLUMNS} FROM inserted e`,
       [
-        customerKey,
-        event.kind,
-        event.channel,
-        event.occurredAt,
-        event.direction,
-        event.summary,
-        event.source,
-        event.externalId,
-        event.agentId,
-        JSON.stringify(event.details),
-        originKey,
+        ids,
+        column((i) => i.customerKey),
+        column((i) => i.event.kind),
+        column((i) => i.event.channel),
+        column((i) => i.event.occurredAt),
+        column((i) => i.event.direction),
+        column((i) => i.event.summary),
+        column((i) => i.event.source),
+        column((i) => i.event.externalId),
+        column((i) => i.event.agentId),
+        column((i) => JSON.stringify(i.event.details)),
+        column((i) => i.originKey),
       ],
     );
-    // Another transaction stored the same (source, externalId) first; retrying finds it.
-    if (!row) throw new LostRace(`event ${event.source}/${event.externalId}`);
-    return { event: toTimelineEvent(row), customer: null, customerKey, created: true, userErrors: [] };
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return new Map(items.flatMap((item, i) => (byId.has(ids[i]) ? [[item.index, byId.get(ids[i])!] as const] : [])));
   }
 
-  private async storedRepeat(sql: Sql, event: ValidatedEvent): Promise<RecordEventPayload | null> {
-    const [row] = await sql.query<TimelineEventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM timeline_event e WHERE coalesce(e.source, '') = coalesce($1, '') AND e.external_id = $2`,
-      [event.source, event.externalId],
+  private async storedByExternalId(sql: Sql, events: ValidatedEvent[]): Promise<Map<string, TimelineEventRow>> {
+    if (events.length === 0) return new Map();
+    const rows = await sql.query<TimelineEventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM timeline_event e
+       JOIN unnest($1::text[], $2::text[]) AS wanted(source, external_id) ON coalesce(e.source, '') = wanted.source AND e.external_id = wanted.external_id`,
+      [events.map((e) => e.source ?? ''), events.map((e) => e.externalId)],
     );
-    if (!row) return null;
-    return { event: toTimelineEvent(row), customer: null, customerKey: row.customer_id, created: false, userErrors: [] };
+    return new Map(rows.map((row) => [`${row.source ?? ''}\u0000${row.external_id}`, row]));
   }
+}
+
+function externalKey(event: ValidatedEvent): string {
+  return `${event.source ?? ''}\u0000${event.externalId}`;
+}
+
+function storedPayload(row: TimelineEventRow, created: boolean): RecordEventPayload {
+  return { event: toTimelineEvent(row), customer: null, customerKey: row.customer_id, created, userErrors: [] };
 }
 
 function failed(userErrors: UserError[]): RecordEventPayload {

@@ -69,7 +69,15 @@ const email = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
+/** Building the schemas costs more than using them; there is one default region per server. */
+const schemasByRegion = new Map<string, ReturnType<typeof buildDetailSchemas>>();
 function detailSchemas(region: string) {
+  let schemas = schemasByRegion.get(region);
+  if (!schemas) schemasByRegion.set(region, (schemas = buildDetailSchemas(region)));
+  return schemas;
+}
+
+function buildDetailSchemas(region: string) {
   return {
     [EventKind.CALL]: z.object({
       fromNumber: phone(region).nullish(),
