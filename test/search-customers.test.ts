@@ -42,6 +42,11 @@ describe('searchCustomers', () => {
     expect((await search('MAYA.OKAFOR@EXAMPLE.COM')).edges[0].node.id).toBe(created['Maya Okafor']);
     expect((await search('@Maya.Runs')).edges[0].node.id).toBe(created['Maya Okafor']);
     expect((await search('003XYZ')).edges[0].node.id).toBe(created['Priya Natarajan']);
+    // Part of an identifier, in any case.
+    expect((await search('okafor@exam')).edges[0].node.id).toBe(created['Maya Okafor']);
+    expect((await search('03xy')).edges[0].node.id).toBe(created['Priya Natarajan']);
+    // A whole address nobody has finds nobody, rather than everyone at the same domain.
+    expect((await search('nobody@example.com')).edges).toEqual([]);
   });
 
   it('pages with cursors without repeating or skipping', async () => {

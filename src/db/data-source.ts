@@ -38,7 +38,9 @@ export function createDataSource({ url, poolSize = 10, applicationName = 'custom
     extra: {
       max: poolSize,
       // Timestamps are rendered in UTC so cursors and logs read the same everywhere.
-      options: '-c TimeZone=UTC',
+      // Names match from word similarity 0.55: pg_trgm's default 0.6 misses a one-letter typo in a
+      // short name ("ben lnch"), and `%` (similarity 0.3) matches everyone sharing a first name.
+      options: '-c TimeZone=UTC -c pg_trgm.word_similarity_threshold=0.55',
     },
   });
 }

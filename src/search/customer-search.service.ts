@@ -8,8 +8,14 @@ import { decodeCursor, encodeCursor } from '../relay/cursor';
 import type { CustomerConnection } from './customer-search.types';
 
 const MAX_QUERY_LENGTH = 200;
-/** Rank of a customer one of whose identifiers is exactly what was typed; fuzzy matches rank 0..1. */
-const EXACT_IDENTIFIER_SCORE = 2;
+/**
+ * Ranks: an identifier that is exactly what was typed 3; one that contains it 1 to 2 (closer
+ * is higher); a name 0 to 1 by trigram similarity. What the agent typed from an identifier
+ * says more about who they want than a similar name does.
+ */
+const EXACT_IDENTIFIER_SCORE = 3;
+/** Shorter text has no trigram to look it up by, so it only matches identifiers exactly. */
+const MIN_PARTIAL_LENGTH = 3;
 
 /**
  * Finds customers from whatever an agent types: a name, roughly spelled (pg_trgm), or any
@@ -28,36 +34,49 @@ export class CustomerSearchService {
     if (page.direction === 'backward') throw badUserInput('Search results page forwards only; use `first` and `after`.', { argument: 'last' });
     const after = page.cursor ? decodeSearchCursor(page.cursor) : null;
 
+    const exact = this.exactCandidates(text);
+    const lower = text.replace(/^@/, '').toLowerCase();
+    // A whole e-mail address or phone number is looked up exactly: a fuzzy pass would only add
+    // every address at the same domain, and no name contains one.
+    const partial = !exact.identifierShaped && lower.length >= MIN_PARTIAL_LENGTH ? `%${escapeLike(lower)}%` : null;
     const rows: (CustomerRow & { score: number })[] = await this.db.query(
       `WITH matches AS (
-         SELECT i.customer_id AS id, CASE WHEN i.value = ANY($2::text[]) THEN ${EXACT_IDENTIFIER_SCORE} ELSE similarity(i.value, $3) END::float8 AS score
+         SELECT i.customer_id AS id, CASE WHEN i.value = ANY($2::text[]) THEN ${EXACT_IDENTIFIER_SCORE} ELSE 1 + similarity(i.value, $3) END::float8 AS score
          FROM customer_identifier i
-         WHERE i.value = ANY($2::text[]) OR i.value % $3
+         WHERE i.value = ANY($2::text[]) OR i.value ILIKE $7
          UNION ALL
          SELECT c.id, greatest(similarity(c.display_name, $1), word_similarity($1, c.display_name))::float8
          FROM customer c
-         WHERE c.merged_into IS NULL AND ($1 <% c.display_name OR c.display_name % $1)
+         WHERE c.merged_into IS NULL AND $8 AND $1 <% c.display_name
        ),
-       ranked AS (SELECT id, max(score) AS score FROM matches GROUP BY id)
+       ranked AS (
+         SELECT id, max(score) AS score FROM matches GROUP BY id
+         HAVING $4::float8 IS NULL OR (max(score), id) < ($4::float8, $5::uuid)
+         ORDER BY max(score) DESC, id DESC
+         LIMIT $6
+       )
        SELECT r.score, ${CUSTOMER_COLUMNS}
        FROM ranked r JOIN customer c ON c.id = r.id
-       WHERE $4::float8 IS NULL OR (r.score, c.id) < ($4::float8, $5::uuid)
-       ORDER BY r.score DESC, c.id DESC
-       LIMIT $6`,
-      [text, this.exactCandidates(text), text.replace(/^@/, '').toLowerCase(), after?.score ?? null, after?.id ?? null, page.size + 1],
+       ORDER BY r.score DESC, c.id DESC`,
+      [text, exact.values, lower, after?.score ?? null, after?.id ?? null, page.size + 1, partial, !exact.identifierShaped],
     );
     return connectionFrom(rows, page, (row) => encodeCursor(SEARCH_CURSOR, String(row.score), row.id), (row) => Customer.fromRow(row));
   }
 
-  /** Every normalised form the typed text could be an identifier in. */
-  private exactCandidates(text: string): string[] {
+  /** Every normalised form the typed text could be an identifier in, and whether it is a whole e-mail address or phone number. */
+  private exactCandidates(text: string): { values: string[]; identifierShaped: boolean } {
     const candidates = new Set([text, text.replace(/^@/, '').toLowerCase()]);
     const email = normaliseEmail(text);
     if (email.ok) candidates.add(email.value);
     const phone = normalisePhone(text, this.config.DEFAULT_PHONE_REGION);
     if (phone.ok) candidates.add(phone.value);
-    return [...candidates];
+    return { values: [...candidates], identifierShaped: email.ok || phone.ok };
   }
+}
+
+/** LIKE's wildcards and escape character, taken literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 const SEARCH_CURSOR = 'cs1';
