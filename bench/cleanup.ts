@@ -24,3 +24,14 @@ export class Cleanup {
     }
   }
 }
+
+/** Runs `body` with its own undo steps, undone when it ends (or by `cleanup`, if the run is stopped first). */
+export async function inSection<T>(cleanup: Cleanup, body: (section: Cleanup) => Promise<T>): Promise<T> {
+  const section = new Cleanup();
+  cleanup.add('clean up a benchmark section', () => section.run());
+  try {
+    return await body(section);
+  } finally {
+    await section.run();
+  }
+}

@@ -38,4 +38,22 @@ export class Random {
     }
     return choices[choices.length - 1][0];
   }
+
+  /** `length` decimal digits, the first not zero. */
+  digits(length: number): string {
+    let out = String(this.int(1, 9));
+    while (out.length < length) out += String(this.int(0, 9));
+    return out;
+  }
+
+  /** A version-4-format UUID drawn from this generator, so loaded ids are the same on every run. */
+  uuid(): string {
+    let hex = '';
+    while (hex.length < 32) hex += Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
+    const h = hex.split('');
+    h[12] = '4';
+    h[16] = '89ab'[parseInt(h[16], 16) & 3];
+    const s = h.join('');
+    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  }
 }

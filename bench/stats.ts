@@ -45,13 +45,13 @@ function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[rank - 1];
 }
 
-/** A plain-text table: the first column left-aligned, the others right-aligned. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** A plain-text table: the first column (and any listed in `leftAligned`) left-aligned, the others right-aligned. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], leftAligned: readonly number[] = []): string {
   const all = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...all.map((row) => row[column].length)));
   const line = (row: readonly string[]) =>
     row
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .map((cell, column) => (column === 0 || leftAligned.includes(column) ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
@@ -59,4 +59,8 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 
 export function milliseconds(value: number): string {
   return value.toFixed(2);
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
