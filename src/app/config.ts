@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import path from 'node:path';
+import { DEFAULT_LIMITS } from '../realtime/limits';
 
 /** Every setting the server reads from the environment, validated once at start-up. */
 const environment = z.object({
@@ -21,6 +22,14 @@ const environment = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Subscriptions over WebSocket (graphql-ws); defaults in src/realtime/limits.ts. */
+  WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(DEFAULT_LIMITS.connectionInitTimeoutMs),
+  WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(DEFAULT_LIMITS.maxPayloadBytes),
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(DEFAULT_LIMITS.maxBufferedBytes),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_LIMITS.subscriptionsPerConnection),
+  WS_KEEPALIVE_MS: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.keepAliveMs),
+  SUBSCRIPTION_MAX_QUEUED: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_LIMITS.maxQueued),
+  SUBSCRIPTION_REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_LIMITS.replayPageSize),
   /** Report the number of SQL statements a request ran in `extensions.sqlStatements`. */
   EXPOSE_SQL_STATEMENT_COUNT: z
     .enum(['true', 'false'])

@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import type { StatementTally } from './sql-statement-count';
+import type { WebSocket } from 'ws';
+import type { RealtimeHub } from '../realtime/realtime-hub';
 import { CustomerService } from '../customers/customer.service';
 import { createCustomerLoaders } from '../customers/customer.loaders';
 import { EventRecorder } from '../ingest/event-recorder.service';
@@ -41,4 +43,8 @@ export interface RequestContext {
   loaders: Loaders;
   log: Logger;
   tally: StatementTally;
+  /** This process's subscriptions and their notification listener. */
+  realtime: RealtimeHub;
+  /** The WebSocket of a subscription; absent for HTTP requests. */
+  socket?: WebSocket;
 }

@@ -13,6 +13,8 @@ import { ErrorCode } from './errors';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
 import type { Logger } from './logger';
 import { runCountingStatements, type StatementTally } from './sql-statement-count';
+import { RealtimeHub } from '../realtime/realtime-hub';
+import { attachSubscriptionServer } from '../realtime/websocket-server';
 
 const PUBLIC_CODES = new Set<string>(Object.values(ErrorCode));
 /** Apollo's own codes for requests that are not valid GraphQL; the contract calls them BAD_USER_INPUT. */
@@ -20,9 +22,14 @@ const REQUEST_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILE
 
 export interface TimelineServer {
   httpServer: http.Server;
+  /** This process's subscriptions (graphql-ws over /graphql) and their notification listener. */
+  realtime: RealtimeHub;
   /** Starts listening; resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
-  /** Stops taking requests, lets in-flight ones finish, then returns. The data source stays open. */
+  /**
+   * Stops taking requests, closes WebSockets with 1001 (Going Away), lets in-flight HTTP requests
+   * finish, then returns. The data source stays open.
+   */
   stop(): Promise<void>;
 }
 
@@ -45,6 +52,18 @@ export async function createTimelineServer(options: { config: Config; db: DataSo
     formatError: (formatted, error) => publicError(formatted, error, log),
   });
   await apollo.start();
+
+  // Subscriptions: one LISTEN connection for this process, graphql-ws on the same port and path.
+  const connectionString = (db.options as { url?: string }).url;
+  if (!connectionString) throw new Error('the data source must be configured with a url');
+  const realtime = new RealtimeHub({
+    db,
+    connectionString,
+    log,
+    limits: { maxQueued: config.SUBSCRIPTION_MAX_QUEUED, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES, replayPageSize: config.SUBSCRIPTION_REPLAY_PAGE_SIZE },
+  });
+  await realtime.start();
+  const subscriptions = attachSubscriptionServer({ httpServer, schema, services, hub: realtime, log, config });
 
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
@@ -79,18 +98,25 @@ export async function createTimelineServer(options: { config: Config; db: DataSo
         loaders: createLoaders(services),
         log,
         tally: res.locals.tally as StatementTally,
+        realtime,
       }),
     }),
   );
 
   return {
     httpServer,
+    realtime,
     listen: (port, host = config.HOST) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
       }),
-    stop: () => apollo.stop(),
+    stop: async () => {
+      // WebSockets first: upgraded sockets would otherwise keep the HTTP server from draining.
+      await subscriptions.close();
+      await apollo.stop();
+      await realtime.stop();
+    },
   };
 }
 

@@ -5,6 +5,8 @@ import { UserError, UserErrorCode, UserInputProblem, badUserInput } from '../app
 import { check, languageTag, text } from '../app/validation';
 import { LostRace, MAX_RACE_RETRIES, savepoint, transaction, type Sql } from '../db/transaction';
 import { keyOf, toGlobalId } from '../relay/global-id';
+import { CustomerChangeKind } from '../realtime/notifications';
+import { announceCustomerChange, announceCustomerChanges } from '../realtime/publisher';
 import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from './customer.types';
 import { Identifier, IdentifierKind, describeIdentifier, normaliseIdentifier, type IdentifierInput, type NormalisedIdentifier } from './identifier';
 import type { RemoveIdentifierInput, UpsertCustomerInput, UpsertCustomerPayload } from './upsert-customer.types';
@@ -130,6 +132,7 @@ export class CustomerService {
       [identifier.kind, identifier.namespace, identifier.value, displayNameFor(identifier), source],
     );
     if (!created) throw new LostRace(describeIdentifier(identifier));
+    await announceCustomerChange(sql, { kind: CustomerChangeKind.CREATED, customerKey: created.id });
     return { key: created.id, created: true, originKey: null };
   }
 
@@ -251,6 +254,10 @@ export class CustomerService {
          WHERE c.id = $1 RETURNING ${CUSTOMER_COLUMNS}`,
         [existing.id, ...changes.map(([, value]) => value)],
       );
+      await announceCustomerChanges(sql, [
+        ...(changes.length > 0 ? [{ kind: CustomerChangeKind.PROFILE_UPDATED, customerKey: row.id }] : []),
+        ...(added.length > 0 || reverified > 0 ? [{ kind: CustomerChangeKind.IDENTIFIERS_CHANGED, customerKey: row.id }] : []),
+      ]);
       return { customer: Customer.fromRow(row), created: false };
     }
 
@@ -268,6 +275,7 @@ export class CustomerService {
       [displayName, fields.givenName ?? null, fields.familyName ?? null, fields.locale ?? null, fields.timeZone ?? null],
     );
     await this.addIdentifiers(sql, row.id, unique, fields.source ?? null);
+    await announceCustomerChange(sql, { kind: CustomerChangeKind.CREATED, customerKey: row.id });
     return { customer: Customer.fromRow(row), created: true };
   }
 
@@ -339,6 +347,7 @@ export class CustomerService {
           `UPDATE customer c SET version = version + 1, updated_at = now() WHERE c.id = $1 RETURNING ${CUSTOMER_COLUMNS}`,
           [customer.id],
         );
+        await announceCustomerChange(sql, { kind: CustomerChangeKind.IDENTIFIERS_CHANGED, customerKey: row.id });
         return Customer.fromRow(row);
       });
       return { customer, created: false, clientRef: null, userErrors: [] };

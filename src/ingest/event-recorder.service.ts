@@ -7,6 +7,7 @@ import type { NormalisedIdentifier } from '../customers/identifier';
 import { EventKind } from '../timeline/enums';
 import { EVENT_COLUMNS } from '../timeline/timeline.service';
 import { toTimelineEvent, type TimelineEventRow } from '../timeline/timeline-event.types';
+import { announceTimelineEvents } from '../realtime/publisher';
 import { validateEvent, type ValidatedEvent } from './event-validation';
 import type { EventInput, RecordEventCommonInput, RecordEventPayload } from './record-event.types';
 
@@ -116,6 +117,8 @@ export class EventRecorder {
       results[item.index] = row ? storedPayload(row, true) : storedPayload(theirs.get(externalKey(item.event))!, false);
     }
     for (const [index, of] of repeatsInBatch) results[index] = { ...results[of], created: false };
+    // Last step before COMMIT: stream positions and the notification for what this batch created.
+    await announceTimelineEvents(sql, results.flatMap((result) => (result.created && result.event ? [result.event] : [])));
     return results;
   }
 

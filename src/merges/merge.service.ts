@@ -7,6 +7,8 @@ import type { Identifier } from '../customers/identifier';
 import { CONSENT_COLUMNS, toConsent, type ConsentRow } from '../preferences/preferences.service';
 import type { Consent } from '../preferences/preferences.types';
 import { keyOf, toGlobalId } from '../relay/global-id';
+import { CustomerChangeKind } from '../realtime/notifications';
+import { announceCustomerChanges } from '../realtime/publisher';
 import type { Channel } from '../timeline/enums';
 import type { MergeCustomersInput, UnmergeCustomersInput } from './merge.types';
 
@@ -129,6 +131,11 @@ export class MergeService {
     const [{ events }] = await sql.query<{ events: number }>(`SELECT count(*)::int AS events FROM timeline_event WHERE customer_id = $1`, [survivorKey]);
     const identifiers = await sql.query<IdentifierRow>(`SELECT ${IDENTIFIER_COLUMNS} FROM customer_identifier WHERE customer_id = $1 ORDER BY added_at, id`, [survivorKey]);
     const survivorConsents = await sql.query<ConsentRow>(`SELECT ${CONSENT_COLUMNS} FROM consent WHERE customer_id = $1 ORDER BY channel`, [survivorKey]);
+    // A dry run rolls back, and its notification with it.
+    await announceCustomerChanges(sql, [
+      { kind: CustomerChangeKind.MERGED, customerKey: mergedKey, survivorKey, mergedKey },
+      { kind: CustomerChangeKind.MERGED, customerKey: survivorKey, survivorKey, mergedKey },
+    ]);
     return {
       survivor: survivorAfter,
       identifiers: identifiers.map(toIdentifier),
@@ -198,6 +205,10 @@ export class MergeService {
 
       const restored = await this.restoreMerged(sql, mergedKey, ledger.merged_before);
       const survivorNow = await this.revertSurvivor(sql, survivor, ledger.survivor_before, ledger.survivor_after);
+      await announceCustomerChanges(sql, [
+        { kind: CustomerChangeKind.UNMERGED, customerKey: mergedKey, survivorKey, mergedKey },
+        { kind: CustomerChangeKind.UNMERGED, customerKey: survivorKey, survivorKey, mergedKey },
+      ]);
       return { survivor: survivorNow, restored };
     });
   }

@@ -7,6 +7,8 @@ import { check, languageTag, text } from '../app/validation';
 import { transaction } from '../db/transaction';
 import { keyOf } from '../relay/global-id';
 import { lockLiveCustomer } from '../customers/customer.service';
+import { CustomerChangeKind } from '../realtime/notifications';
+import { announceCustomerChange } from '../realtime/publisher';
 import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from '../customers/customer.types';
 import { Channel } from '../timeline/enums';
 import { Consent, ConsentChange, Preferences, type ConsentChangeConnection, type UpdatePreferencesInput, type UpdatePreferencesPayload } from './preferences.types';
@@ -134,6 +136,7 @@ export class PreferencesService {
            WHERE c.id = $1 RETURNING ${CUSTOMER_COLUMNS}`,
           [existing.id, ...changes.map(([, value]) => value)],
         );
+        await announceCustomerChange(sql, { kind: CustomerChangeKind.PREFERENCES_UPDATED, customerKey: row.id });
         return Customer.fromRow(row);
       });
       return { customer, preferences: Preferences.of(customer), userErrors: [] };

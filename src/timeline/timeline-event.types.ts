@@ -3,6 +3,7 @@ import { Node } from '../relay/node';
 import { PageInfo } from '../relay/connection';
 import { toGlobalId } from '../relay/global-id';
 import { encodeTimelineCursor } from './cursor';
+import { encodeStreamCursor } from '../realtime/stream-cursor';
 import { CallOutcome, Channel, Direction, EventKind, PurchaseStatus, SurveyKind } from './enums';
 
 /** A `timeline_event` row as the timeline queries select it. */
@@ -21,6 +22,8 @@ export interface TimelineEventRow {
   details: Record<string, unknown>;
   /** occurred_at in UTC with microseconds, for keyset cursors. */
   position_at: string;
+  /** Place in the stream of all events, in commit order (bigint as a string). */
+  stream_position: string;
 }
 
 @InterfaceType({ implements: Node, description: 'One interaction in a customer\'s history.' })
@@ -31,6 +34,8 @@ export abstract class TimelineEvent extends Node {
   customerKey!: string;
   /** Keyset cursor of this event in its customer's timeline. */
   cursor!: string;
+  /** Place in the stream of all events, in commit order (bigint as a string); see streamCursor. */
+  streamPosition!: string;
 
   @Field(() => EventKind, { description: 'What kind of interaction this is; tells which event type (CallEvent, EmailEvent, ...) it is.' })
   kind!: EventKind;
@@ -58,6 +63,12 @@ export abstract class TimelineEvent extends Node {
 
   @Field(() => String, { nullable: true, description: 'The agent who handled it, as the source system names them; null when not given.' })
   agentId!: string | null;
+
+  @Field({
+    description:
+      "Opaque position of this event in the stream of all recorded events, which follows commit order. Keep the last one a subscription delivered and pass it as `timelineEventAdded(after:)` to resume without loss or repeats. Not a timeline page cursor.",
+  })
+  streamCursor!: string;
 }
 
 @ObjectType({ implements: [TimelineEvent, Node], description: 'A phone call.' })
@@ -192,6 +203,8 @@ export function toTimelineEvent(row: TimelineEventRow): TimelineEvent {
   event.eventKey = row.id;
   event.customerKey = row.customer_id;
   event.cursor = encodeTimelineCursor({ occurredAt: row.position_at, id: row.id });
+  event.streamPosition = row.stream_position;
+  event.streamCursor = encodeStreamCursor(row.stream_position);
   event.kind = row.kind;
   event.channel = row.channel;
   event.occurredAt = row.occurred_at;

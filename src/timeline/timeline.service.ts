@@ -12,7 +12,7 @@ export interface TimelinePageRequest {
 }
 
 export const EVENT_COLUMNS = `e.id, e.customer_id, e.kind, e.channel, e.occurred_at, e.received_at, e.direction, e.summary,
-  e.source, e.external_id, e.agent_id, e.details,
+  e.source, e.external_id, e.agent_id, e.details, e.stream_position,
   to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at`;
 
 export class TimelineService {

@@ -29,7 +29,10 @@ export function killServerProcesses(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
-/** Runs the built server (`npm start` without the build step) as a child process. */
+/**
+ * Runs the built server (`npm start` without the build step) as a child process. Without
+ * DATABASE_URL in `env` it starts its own embedded PostgreSQL; see startServerProcessOn.
+ */
 export function startServerProcess(env: Record<string, string>): ServerProcess {
   const root = path.join(__dirname, '..', '..');
   const child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'app', 'main.js')], {
@@ -84,4 +87,15 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
       });
     },
   };
+}
+
+/**
+ * Runs the built server against an existing database (e.g. one from createTestDatabase), on a free
+ * port of 127.0.0.1; resolves once it serves. Several such processes can share one database.
+ */
+export async function startServerProcessOn(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess & { port: number; url: string }> {
+  const port = await freePort();
+  const server = startServerProcess({ DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ...env });
+  await server.waitForLog((line) => typeof line.msg === 'string' && line.msg.includes('serving GraphQL'));
+  return Object.assign(server, { port, url: `http://127.0.0.1:${port}/graphql` });
 }

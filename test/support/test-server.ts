@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { loadConfig, type Config } from '../../src/app/config';
 import { createLogger, type Logger } from '../../src/app/logger';
 import { buildTimelineSchema } from '../../src/app/schema';
-import { createTimelineServer } from '../../src/app/server';
+import { createTimelineServer, type TimelineServer } from '../../src/app/server';
 import { createDataSource } from '../../src/db/data-source';
 import { createTestDatabase } from './test-database';
 
@@ -19,6 +19,8 @@ export interface TestServer {
   origin: string;
   db: DataSource;
   config: Config;
+  /** The server's subscriptions and their notification listener. */
+  realtime: TimelineServer['realtime'];
   /** POSTs one operation over real HTTP. */
   graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Same, failing the test on any top-level error; answers `data`. */
@@ -50,6 +52,7 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
     origin: `http://127.0.0.1:${port}`,
     db,
     config,
+    realtime: server.realtime,
     graphql,
     async data<T>(query: string, variables?: Record<string, unknown>) {
       const response = await graphql<T>(query, variables);

@@ -1,0 +1,123 @@
+import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { createLoaders, type Loaders, type RequestContext } from '../app/context';
+import { badUserInput } from '../app/errors';
+import { Customer } from '../customers/customer.types';
+import { keyOf } from '../relay/global-id';
+import { TimelineEvent, TimelineFilter } from '../timeline/timeline-event.types';
+import { CustomerChange } from './customer-change.types';
+import { DEFAULT_SUBSCRIPTION_LIMITS_TEXT } from './limits';
+import { decodeStreamCursor, notAStreamCursor } from './stream-cursor';
+import type { SubscriptionHooks } from './subscriptions';
+
+interface TimelineEventAddedArgs {
+  customerId?: string | null;
+  filter?: TimelineFilter | null;
+  after?: string | null;
+}
+
+/**
+ * Each delivered item runs with DataLoaders of its own; they never outlive one message. They are
+ * made when a resolver first asks (most selections never do), not for every message.
+ */
+function hooksFor(context: RequestContext): SubscriptionHooks {
+  let loaders: Loaders | null = null;
+  Object.defineProperty(context, 'loaders', {
+    configurable: true,
+    enumerable: true,
+    get: () => (loaders ??= createLoaders(context.services)),
+  });
+  return {
+    onDeliver: () => {
+      loaders = null;
+    },
+    unsentBytes: () => context.socket?.bufferedAmount ?? 0,
+  };
+}
+
+function customerKeyArgument(id: string | null | undefined, argument: string): string | null {
+  if (id == null) return null;
+  const key = keyOf(id, 'Customer');
+  if (!key) throw badUserInput(`\`${argument}\` is not a customer id.`, { argument });
+  return key;
+}
+
+async function subscribeTimeline(args: TimelineEventAddedArgs, context: RequestContext): Promise<AsyncIterable<TimelineEvent>> {
+  const customerKey = customerKeyArgument(args.customerId, 'customerId');
+  const filter = args.filter ?? null;
+  if (filter?.since && filter.until && filter.since > filter.until) {
+    throw badUserInput('`filter.since` must not be after `filter.until`.', { argument: 'filter' });
+  }
+  let after: bigint | null = null;
+  if (args.after != null) {
+    after = decodeStreamCursor(args.after, 'after');
+    // A well-formed cursor from beyond the end of the stream was not issued here.
+    if (after > (await context.realtime.newestStreamPosition())) throw notAStreamCursor('after');
+  }
+  return context.realtime.subscribeTimeline({ requestedKey: customerKey, filter, after }, hooksFor(context));
+}
+
+async function subscribeCustomerChanges(args: { id?: string | null }, context: RequestContext): Promise<AsyncIterable<CustomerChange>> {
+  return context.realtime.subscribeCustomerChanges(customerKeyArgument(args.id, 'id'), hooksFor(context));
+}
+
+@Resolver()
+export class SubscriptionResolver {
+  @Subscription(() => TimelineEvent, {
+    description:
+      'Every timeline event as it is committed, in commit order, over WebSocket (graphql-ws protocol, path /graphql). Only committed events are announced, ' +
+      'and an event you receive can be queried at once. Pass the `streamCursor` of the last event you saw as `after` to first get everything committed since ' +
+      '(from the database), then continue live, without gap or repeat. ' +
+      `Bounds: ${DEFAULT_SUBSCRIPTION_LIMITS_TEXT}`,
+    subscribe: ({ args, context }) => subscribeTimeline(args, context),
+  })
+  // type-graphql lists arguments last parameter first; these come in the contract's order.
+  timelineEventAdded(
+    @Root() event: TimelineEvent,
+    @Arg('after', () => String, {
+      nullable: true,
+      description:
+        'A `TimelineEvent.streamCursor`: replay every matching event committed after that one, then go live. Omit to start with the next event committed. A cursor this server did not issue is a BAD_USER_INPUT error.',
+    })
+    _after: string | null,
+    @Arg('filter', () => TimelineFilter, { nullable: true, description: 'Only events matching every given condition; omit for all events.' })
+    _filter: TimelineFilter | null,
+    @Arg('customerId', () => ID, {
+      nullable: true,
+      description: "Only this customer's events; a merged-away id follows its survivor. Omit for every customer's events. An unknown id is a NOT_FOUND error.",
+    })
+    _customerId: string | null,
+  ): TimelineEvent {
+    return event;
+  }
+
+  @Subscription(() => CustomerChange, {
+    description:
+      'Changes to customers as they are committed, in commit order: creation, profile updates, identifier changes, preference updates, merges (with the survivor id) and unmerges. ' +
+      'Live only (changes have no cursor): after a disconnect, re-read the customers you follow. ' +
+      `Bounds: ${DEFAULT_SUBSCRIPTION_LIMITS_TEXT}`,
+    subscribe: ({ args, context }) => subscribeCustomerChanges(args, context),
+  })
+  customerChanged(
+    @Root() change: CustomerChange,
+    @Arg('id', () => ID, {
+      nullable: true,
+      description: "Only this customer's changes; a merged-away id follows its survivor. Omit for every customer. An unknown id is a NOT_FOUND error.",
+    })
+    _id: string | null,
+  ): CustomerChange {
+    return change;
+  }
+}
+
+@Resolver(() => CustomerChange)
+export class CustomerChangeResolver {
+  @FieldResolver(() => Customer, {
+    description:
+      'The customer as it is when the change is delivered (so at least as new as the change); for a merged-away customer, its survivor.',
+  })
+  async customer(@Root() change: CustomerChange, @Ctx() { loaders }: RequestContext): Promise<Customer> {
+    const customer = await loaders.customerByKey.load(change.customerKey);
+    if (!customer) throw new Error(`customer ${change.customerKey} of a change is gone`);
+    return customer;
+  }
+}
