@@ -46,6 +46,14 @@ describe('operations endpoints and logs', () => {
     expect(everything).not.toContain('4111');
   });
 
+  it('marks every GraphQL answer as not cacheable', async () => {
+    for (const query of ['{ __typename }', '{ nonsense }']) {
+      const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      await response.json();
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
   it('serves GraphiQL from its own assets to browsers', async () => {
     const page = await fetch(server.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
