@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
-import { Random } from './random';
+import { Random } from '../src/seed/random';
 import { sampleEvent } from './sample-events';
 
 export interface LoadShape {

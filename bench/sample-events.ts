@@ -1,6 +1,6 @@
 import { summarise } from '../src/ingest/summary';
 import { CallOutcome, Channel, Direction, EventKind, PurchaseStatus, SurveyKind } from '../src/timeline/enums';
-import type { Random } from './random';
+import type { Random } from '../src/seed/random';
 
 /**
  * One timeline_event row as the event recorder would have stored it: `details` holds exactly the

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { normalisePhone } from '../src/customers/identifier';
 import { FAMILY_NAMES, GIVEN_NAMES, HANDLE_WORDS, type NameSet } from '../src/seed/demo-content';
-import { Random } from './random';
+import { Random } from '../src/seed/random';
 
 /*
  * Dataset B of the search benchmark: many customers with realistic names and identifiers, loaded

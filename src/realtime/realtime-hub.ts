@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../app/logger';
 import { notFound } from '../app/errors';
 import { toGlobalId } from '../relay/global-id';
-import { EVENT_COLUMNS } from '../timeline/timeline.service';
+import { EVENT_COLUMNS, filterConditions } from '../timeline/timeline.service';
 import { toTimelineEvent, type TimelineEvent, type TimelineEventRow, type TimelineFilter } from '../timeline/timeline-event.types';
 import { CustomerChange } from './customer-change.types';
 import { changeFeedInterrupted } from './errors';
@@ -209,22 +209,7 @@ export class RealtimeHub {
       params.push(liveKey);
       conditions.push(`e.customer_id = $${params.length}`);
     }
-    if (filter?.kinds?.length) {
-      params.push(filter.kinds);
-      conditions.push(`e.kind = ANY($${params.length}::text[])`);
-    }
-    if (filter?.channels?.length) {
-      params.push(filter.channels);
-      conditions.push(`e.channel = ANY($${params.length}::text[])`);
-    }
-    if (filter?.since) {
-      params.push(filter.since);
-      conditions.push(`e.occurred_at >= $${params.length}`);
-    }
-    if (filter?.until) {
-      params.push(filter.until);
-      conditions.push(`e.occurred_at < $${params.length}`);
-    }
+    conditions.push(...filterConditions(filter, params));
     params.push(limit);
     const rows: TimelineEventRow[] = await this.options.db.query(
       `SELECT ${EVENT_COLUMNS} FROM timeline_event e WHERE ${conditions.join(' AND ')} ORDER BY e.stream_position LIMIT $${params.length}`,

@@ -48,25 +48,7 @@ export class TimelineService {
     const params: unknown[] = [customerKeys];
     const conditions: string[] = ['e.customer_id = c.id'];
 
-    if (filter?.kinds?.length) {
-      params.push(filter.kinds);
-      conditions.push(`e.kind = ANY($${params.length}::text[])`);
-    }
-    if (filter?.channels?.length) {
-      params.push(filter.channels);
-      conditions.push(`e.channel = ANY($${params.length}::text[])`);
-    }
-    if (filter?.since) {
-      params.push(filter.since);
-      conditions.push(`e.occurred_at >= $${params.length}`);
-    }
-    if (filter?.until) {
-      params.push(filter.until);
-      conditions.push(`e.occurred_at < $${params.length}`);
-    }
-    if (filter?.since && filter?.until && filter.since > filter.until) {
-      throw badUserInput('`filter.since` must not be after `filter.until`.', { argument: 'filter' });
-    }
+    conditions.push(...filterConditions(filter, params));
     if (page.cursor) {
       const position = decodeTimelineCursor(page.cursor, backward ? 'before' : 'after');
       params.push(position.occurredAt, position.id);
@@ -103,6 +85,26 @@ export class TimelineService {
     const byKey = new Map(rows.map((row) => [row.id, toTimelineEvent(row)]));
     return keys.map((key) => byKey.get(key) ?? null);
   }
+}
+
+/**
+ * SQL conditions on `timeline_event e` for a TimelineFilter, appending their values to
+ * `params`; shared by timeline pages and subscription replays so both filter alike.
+ */
+export function filterConditions(filter: TimelineFilter | null, params: unknown[]): string[] {
+  if (filter?.since && filter?.until && filter.since > filter.until) {
+    throw badUserInput('`filter.since` must not be after `filter.until`.', { argument: 'filter' });
+  }
+  const conditions: string[] = [];
+  const add = (sql: (placeholder: string) => string, value: unknown) => {
+    params.push(value);
+    conditions.push(sql(`$${params.length}`));
+  };
+  if (filter?.kinds?.length) add((p) => `e.kind = ANY(${p}::text[])`, filter.kinds);
+  if (filter?.channels?.length) add((p) => `e.channel = ANY(${p}::text[])`, filter.channels);
+  if (filter?.since) add((p) => `e.occurred_at >= ${p}`, filter.since);
+  if (filter?.until) add((p) => `e.occurred_at < ${p}`, filter.until);
+  return conditions;
 }
 
 function emptyPage(page: PageRequest): TimelineConnection {
