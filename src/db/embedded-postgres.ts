@@ -78,14 +78,32 @@ async function initialise(dataDirectory: string, port: number, asPostgresUser: b
   await cluster.initialise();
 }
 
-/** A server left running by a process that was killed hard would hold the folder's lock. */
+/**
+ * A server left running by a process that was killed hard holds the folder's lock; it has been
+ * orphaned (adopted by init), so stop it. One whose parent still runs belongs to another
+ * Customer Timeline process on the same folder: refuse rather than pull its database away.
+ */
 async function stopLeftoverServer(dataDirectory: string, log: Logger): Promise<void> {
   const pidFile = await fs.readFile(path.join(dataDirectory, 'postmaster.pid'), 'utf8').catch(() => null);
   const pid = Number(pidFile?.split('\n')[0]);
   if (!pid || !isRunning(pid)) return;
+  const parent = parentOf(pid);
+  if (parent !== null && parent !== 1) {
+    throw new Error(
+      `${dataDirectory} is in use by another running server (PostgreSQL pid ${pid}, started by pid ${parent}). Stop that one, or set EMBEDDED_PG_DIR and EMBEDDED_PG_PORT to run a second.`,
+    );
+  }
   log.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier start');
   process.kill(pid, 'SIGINT');
   for (let waited = 0; isRunning(pid) && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+}
+
+function parentOf(pid: number): number | null {
+  try {
+    return Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).trim()) || null;
+  } catch {
+    return null;
+  }
 }
 
 function waitUntilReady(server: ChildProcess, log: Logger): Promise<void> {
