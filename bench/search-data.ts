@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { normalisePhone } from '../src/customers/identifier';
 import { FAMILY_NAMES, GIVEN_NAMES, HANDLE_WORDS, type NameSet } from '../src/seed/demo-content';
-import { Random } from '../src/seed/random';
+import { Random, alphanumeric, asciiLetters } from '../src/seed/random';
 
 /*
  * Dataset B of the search benchmark: many customers with realistic names and identifiers, loaded
@@ -224,8 +224,8 @@ export async function loadSearchCustomers(db: DataSource, count: number, phoneRe
       c.time_zone.push(origin.timeZone);
       c.created_at.push(createdAt);
 
-      const g = ascii(givenName);
-      const f = ascii(familyName);
+      const g = asciiLetters(givenName);
+      const f = asciiLetters(familyName);
       const owned: [kind: string, namespace: string, value: string, source: string][] = [];
       const email = () => claim('email', (attempt) => `${emailLocal(random, g, f, attempt)}@${random.weighted(EMAIL_DOMAINS)}`);
       owned.push(['EMAIL', '', email(), random.pick(['shopify', 'shopify', 'zendesk', 'newsletter-signup', 'import'])]);
@@ -312,20 +312,4 @@ function handle(random: Random, g: string, f: string, attempt: number): string {
   return attempt > 1 ? `${base}${random.int(2, attempt > 5 ? 99999 : 999)}` : base;
 }
 
-/** Lower-case a-z only, as people spell their names in addresses and handles. */
-function ascii(name: string): string {
-  return name
-    .replace(/ı/g, 'i')
-    .replace(/ß/g, 'ss')
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z]/g, '');
-}
 
-function alphanumeric(random: Random, length: number): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let out = '';
-  for (let i = 0; i < length; i++) out += chars[random.int(0, chars.length - 1)];
-  return out;
-}

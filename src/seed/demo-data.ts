@@ -29,7 +29,7 @@ import {
   type Region,
   type Topic,
 } from './demo-content';
-import { Random, seedFrom } from './random';
+import { Random, alphanumeric, asciiLetters, seedFrom } from './random';
 
 /*
  * Demo data: ~300 customers and ~30,000 timeline events over the two years before an anchor
@@ -407,8 +407,8 @@ function consentAt(person: Person, channel: Channel, at: number): boolean | null
 }
 
 function emailFor(rng: Random, registry: Registry, given: string, family: string): string {
-  const g = ascii(given);
-  const f = ascii(family);
+  const g = asciiLetters(given);
+  const f = asciiLetters(family);
   return registry.unique('email', (attempt) => {
     const domain = rng.weighted([['example.com', 6], ['example.org', 2], ['example.net', 2]] as const);
     const local =
@@ -431,8 +431,8 @@ function phoneIn(rng: Random, registry: Registry, place: Place, phoneRegion: str
 }
 
 function handleFor(rng: Random, registry: Registry, platform: string, given: string, family: string, phoneRegion: string): string {
-  const g = ascii(given);
-  const f = ascii(family);
+  const g = asciiLetters(given);
+  const f = asciiLetters(family);
   return registry.unique(`social:${platform}`, (attempt) => {
     let handle = rng.weighted([
       [`${g}.${f}`, 3],
@@ -480,22 +480,7 @@ function checkedHandle(raw: string, platform: string, region: string): string {
   return handle.value;
 }
 
-function ascii(name: string): string {
-  return name
-    .replace(/ı/g, 'i')
-    .replace(/ß/g, 'ss')
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z]/g, '');
-}
 
-function alphanumeric(rng: Random, length: number): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let out = '';
-  for (let i = 0; i < length; i++) out += chars[rng.int(0, chars.length - 1)];
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Events

@@ -111,3 +111,22 @@ export function seedFrom(text: string): number {
   }
   return hash >>> 0;
 }
+
+/** Lower-case a-z only, as people spell their names in e-mail addresses and handles. */
+export function asciiLetters(name: string): string {
+  return name
+    .replace(/ı/g, 'i')
+    .replace(/ß/g, 'ss')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+}
+
+/** Letters and digits, as external systems' ids look. */
+export function alphanumeric(random: Random, length: number): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let out = '';
+  for (let i = 0; i < length; i++) out += chars[random.int(0, chars.length - 1)];
+  return out;
+}
