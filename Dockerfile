@@ -17,4 +17,4 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 EXPOSE 4000
 USER node
-CMD ["node", "dist/src/app/main.js"]
+CMD ["node", "dist/src/server/main.js"]

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import type { Config } from '../src/app/config';
-import { createLogger } from '../src/app/logger';
-import { buildTimelineSchema } from '../src/app/schema';
-import { createTimelineServer } from '../src/app/server';
+import type { Config } from '../src/core/config';
+import { createLogger } from '../src/core/logger';
+import { createTimelineServer } from '../src/server/http-server';
+import { buildTimelineSchema } from '../src/server/schema';
 import type { Cleanup } from './cleanup';
 
 /** The real server in this process on a free port, logging nothing; answers its GraphQL URL. */

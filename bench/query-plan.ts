@@ -1,5 +1,4 @@
 import type { Client } from 'pg';
-import type { DataSource } from 'typeorm';
 import { TimelineService } from '../src/timeline/timeline.service';
 import { PAGE_SIZE } from './timeline-pages';
 
@@ -22,7 +21,7 @@ export async function serverTimelineStatement(customerKey: string, after: string
       return [];
     },
   };
-  await new TimelineService(recorder as unknown as DataSource).pages([{ customerKey, page: { direction: 'forward', size: PAGE_SIZE, cursor: after }, filter: null }]);
+  await new TimelineService(recorder).pages([{ customerKey, page: { direction: 'forward', size: PAGE_SIZE, cursor: after }, filter: null }]);
   if (recorded.length !== 1) throw new Error(`expected the timeline service to run one statement, it ran ${recorded.length}`);
   return recorded[0];
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { loadConfig } from '../src/app/config';
+import { loadConfig } from '../src/core/config';
 import { createDataSource } from '../src/db/data-source';
 import { migrate } from '../src/db/migrate';
 import { startBenchServer, type BenchServer } from './bench-database';

@@ -1,5 +1,5 @@
 import { summarise } from '../src/ingest/summary';
-import { CallOutcome, Channel, Direction, EventKind, PurchaseStatus, SurveyKind } from '../src/timeline/enums';
+import { CallOutcome, Channel, Direction, EventKind, PurchaseStatus, SurveyKind } from '../src/core/enums';
 import type { Random } from '../src/seed/random';
 
 /**

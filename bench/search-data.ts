@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
-import { normalisePhone } from '../src/customers/identifier';
+import { normalisePhone } from '../src/customers/identifier-normalisation';
 import { FAMILY_NAMES, GIVEN_NAMES, HANDLE_WORDS, type NameSet } from '../src/seed/demo-content';
 import { Random, alphanumeric, asciiLetters } from '../src/seed/random';
 

@@ -1,6 +1,5 @@
 import type { Client } from 'pg';
-import type { DataSource } from 'typeorm';
-import type { Config } from '../src/app/config';
+import type { Config } from '../src/core/config';
 import { toGlobalId } from '../src/relay/global-id';
 import { pageRequest } from '../src/relay/connection';
 import { CustomerSearchService } from '../src/search/customer-search.service';
@@ -112,7 +111,7 @@ export async function serverSearchStatement(query: string, config: Config): Prom
       return [];
     },
   };
-  await new CustomerSearchService(recorder as unknown as DataSource, config).search(query, pageRequest({ first: SEARCH_PAGE_SIZE, after: null }));
+  await new CustomerSearchService(recorder, config.DEFAULT_PHONE_REGION).search(query, pageRequest({ first: SEARCH_PAGE_SIZE, after: null }));
   if (recorded.length !== 1) throw new Error(`expected the search service to run one statement, it ran ${recorded.length}`);
   return recorded[0];
 }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { loadConfig, type Config } from '../src/app/config';
+import { loadConfig, type Config } from '../src/core/config';
 import { createDataSource } from '../src/db/data-source';
 import { migrate } from '../src/db/migrate';
 import { seedDemoData } from '../src/seed/demo-data';

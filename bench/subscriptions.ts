@@ -6,9 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { loadConfig } from '../src/app/config';
-import { CustomerService } from '../src/customers/customer.service';
+import { loadConfig } from '../src/core/config';
 import { createDataSource } from '../src/db/data-source';
+import { Database } from '../src/db/database';
+import { createLogger } from '../src/core/logger';
 import { migrate } from '../src/db/migrate';
 import { EventRecorder } from '../src/ingest/event-recorder.service';
 import type { EventInput } from '../src/ingest/record-event.types';
@@ -20,7 +21,7 @@ import type { WorkerInput, WorkerMessage } from './subscriber-worker';
 
 /**
  * Subscriptions under load: N subscribers spread over two real server processes
- * (`node dist/src/app/main.js`) sharing one database, while events are recorded at a fixed rate.
+ * (`node dist/src/server/main.js`) sharing one database, while events are recorded at a fixed rate.
  *
  * - Most subscribers follow one customer each, as agent consoles do; BENCH_FIREHOSE of them follow
  *   every customer, as internal tools do. Events go to the followed customers in turn.
@@ -89,7 +90,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   const customerIds = customerKeys.map((key) => toGlobalId('Customer', key));
 
   const servers = await Promise.all([startServerProcess(database.url, cleanup), startServerProcess(database.url, cleanup)]);
-  console.log(`servers     2 processes (node dist/src/app/main.js), pids ${servers.map((s) => s.child.pid).join(' and ')}, on 127.0.0.1`);
+  console.log(`servers     2 processes (node dist/src/server/main.js), pids ${servers.map((s) => s.child.pid).join(' and ')}, on 127.0.0.1`);
 
   // Subscribers alternate between the two processes.
   const subscribers: WorkerInput['subscribers'] = Array.from({ length: SUBSCRIBERS }, (_, i) => ({
@@ -117,7 +118,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   if (ended.length) throw new Error(`subscribers ended while connecting: ${JSON.stringify(ended.slice(0, 3))}`);
 
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
-  const recorder = new EventRecorder(db, config, new CustomerService(db, config));
+  const recorder = new EventRecorder(Database.configured(db, config, createLogger('silent')), config.DEFAULT_PHONE_REGION);
   // Warm-up and proof of life: one event per customer, which every subscriber must receive
   // before the timed run starts (then each subscription is registered on its server).
   let sequence = 0;
@@ -287,13 +288,13 @@ interface ServerProcess {
   url: string;
 }
 
-/** `node dist/src/app/main.js` on a free loopback port, against the benchmark database. */
+/** `node dist/src/server/main.js` on a free loopback port, against the benchmark database. */
 async function startServerProcess(databaseUrl: string, cleanup: Cleanup): Promise<ServerProcess> {
   const root = path.join(__dirname, '..', '..');
   const port = await freePort();
   // BENCH_SERVER_CPU_PROFILE=<folder> writes a V8 CPU profile of each server process there.
   const profile = process.env.BENCH_SERVER_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, path.join(root, 'dist', 'src', 'app', 'main.js')], {
+  const child = spawn(process.execPath, [...profile, path.join(root, 'dist', 'src', 'server', 'main.js')], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', GRAPHIQL: 'false' },
     stdio: ['ignore', 'ignore', 'inherit'],

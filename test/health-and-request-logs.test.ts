@@ -24,7 +24,7 @@ describe('operations endpoints and logs', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${server.origin}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', changeFeed: 'listening' });
   });
 
   it('writes one line per request with its duration, and no identifiers or message bodies', async () => {

@@ -1,6 +1,6 @@
 import { buildSchema, isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType, type GraphQLNamedType } from 'graphql';
 import fs from 'node:fs/promises';
-import { SCHEMA_FILE } from '../src/app/print-schema';
+import { SCHEMA_FILE } from '../src/server/schema';
 
 /** type-graphql cannot describe the root types; their fields and arguments still need descriptions. */
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);

@@ -1,6 +1,6 @@
 import { buildClientSchema, getIntrospectionQuery, parse, print, visit, type IntrospectionQuery } from 'graphql';
 import fs from 'node:fs/promises';
-import { printTimelineSchema, SCHEMA_FILE } from '../src/app/print-schema';
+import { printTimelineSchema, SCHEMA_FILE } from '../src/server/schema';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import type { Client } from 'graphql-ws';
-import { transaction } from '../src/db/transaction';
-import { announceTimelineEvents } from '../src/realtime/publisher';
+import { announceTimelineEvents } from '../src/changefeed/publisher';
 import { EVENT_COLUMNS } from '../src/timeline/timeline.service';
 import { toTimelineEvent, type TimelineEventRow } from '../src/timeline/timeline-event.types';
 import { keyOf, toGlobalId } from '../src/relay/global-id';
@@ -94,7 +93,7 @@ describe('timelineEventAdded', () => {
     const [missing] = await record([call(toGlobalId('Customer', '00000000-0000-4000-8000-000000000000'))]);
     expect(missing).toMatchObject({ created: false, event: null, userErrors: [{ code: 'NOT_FOUND' }] });
     // A transaction that announced its event and then rolled back.
-    const rolledBack = await transaction(server.db, async (sql) => {
+    const rolledBack = await server.database.transaction(async (sql) => {
       const [row] = await sql.query<TimelineEventRow>(
         `WITH inserted AS (
            INSERT INTO timeline_event (customer_id, kind, channel, occurred_at, summary, details)
@@ -102,7 +101,7 @@ describe('timelineEventAdded', () => {
          SELECT ${EVENT_COLUMNS} FROM inserted e`,
         [keyOf(maya.id, 'Customer')],
       );
-      await announceTimelineEvents(sql, [toTimelineEvent(row)]);
+      await announceTimelineEvents(sql, [toTimelineEvent(row).eventKey]);
       throw new Error(`abort ${row.id}`);
     }).catch((error: Error) => error.message);
     expect(rolledBack).toMatch(/^abort \d+$/);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { keyOf } from '../src/relay/global-id';
-import { decodeStreamCursor } from '../src/realtime/stream-cursor';
+import { decodeStreamCursor } from '../src/changefeed/stream-cursor';
 import { createCustomer, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
 import { openClient, sleep, subscribe, untilSubscribed } from './support/subscriptions';

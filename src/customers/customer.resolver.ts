@@ -1,21 +1,18 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../app/context';
-import { badUserInput } from '../app/errors';
-import { ConnectionArgs, pageRequest } from '../relay/connection';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { badUserInput } from '../core/errors';
 import { keyOf } from '../relay/global-id';
-import { ConsentChangeConnection, Preferences } from '../preferences/preferences.types';
-import { Channel } from '../timeline/enums';
-import { TimelineConnection, TimelineFilter } from '../timeline/timeline-event.types';
+import type { CustomersContext } from './customer.context';
 import { Customer } from './customer.types';
-import { Identifier, IdentifierInput, normaliseIdentifier } from './identifier';
+import { normaliseIdentifier } from './identifier-normalisation';
+import { Identifier, IdentifierInput } from './identifier.types';
 import { RemoveIdentifierInput, SyncCustomersInput, SyncCustomersPayload, UpsertCustomerInput, UpsertCustomerPayload } from './upsert-customer.types';
 
 @Resolver(() => Customer)
 export class CustomerResolver {
-  @Query(() => Customer, { nullable: true, description: 'A customer by global ID; null when none has it.' })
+  @Query(() => Customer, { nullable: true, description: 'A customer by global ID; null when none has it. A merged-away ID answers its survivor.' })
   async customer(
     @Arg('id', () => ID, { description: 'Global ID of the customer; a malformed ID or one of another type is a BAD_USER_INPUT error.' }) id: string,
-    @Ctx() { loaders }: RequestContext,
+    @Ctx() { loaders }: CustomersContext,
   ): Promise<Customer | null> {
     const key = keyOf(id, 'Customer');
     if (!key) throw badUserInput('`id` is not a customer id.', { argument: 'id' });
@@ -30,7 +27,7 @@ export class CustomerResolver {
   async customerByIdentifier(
     @Arg('identifier', () => IdentifierInput, { description: 'Any identifier of the customer; one that cannot be normalised is a BAD_USER_INPUT error.' })
     identifier: IdentifierInput,
-    @Ctx() { services, loaders }: RequestContext,
+    @Ctx() { services, loaders }: CustomersContext,
   ): Promise<Customer | null> {
     const normalised = normaliseIdentifier(identifier, services.customers.region);
     if (!normalised.ok) throw badUserInput(normalised.message, { argument: 'identifier' });
@@ -42,54 +39,32 @@ export class CustomerResolver {
   @Mutation(() => UpsertCustomerPayload, { description: 'Create or update one customer: matched by id, else by any identifier, else created.' })
   upsertCustomer(
     @Arg('input', () => UpsertCustomerInput, { description: 'The profile fields and identifiers to write.' }) input: UpsertCustomerInput,
-    @Ctx() { services }: RequestContext,
+    @Ctx() { services }: CustomersContext,
   ): Promise<UpsertCustomerPayload> {
-    return services.customers.upsert(input);
+    return services.upserts.upsert(input);
   }
 
-  @Mutation(() => SyncCustomersPayload, { description: 'Upsert up to 500 customers; one result per item, in order, a bad item not stopping the good ones.' })
+  @Mutation(() => SyncCustomersPayload, {
+    description: 'Upsert up to 500 customers; one result per item, in order, a bad item not stopping the good ones.',
+    complexity: ({ args, childComplexity }) => 1 + (args.input?.customers?.length ?? 1) * childComplexity,
+  })
   async syncCustomers(
     @Arg('input', () => SyncCustomersInput, { description: 'The batch.' }) input: SyncCustomersInput,
-    @Ctx() { services }: RequestContext,
+    @Ctx() { services }: CustomersContext,
   ): Promise<SyncCustomersPayload> {
-    return { results: await services.customers.sync(input.customers) };
+    return { results: await services.upserts.sync(input.customers) };
   }
 
   @Mutation(() => UpsertCustomerPayload, { description: 'Detach one identifier from a customer; NOT_FOUND when the customer does not own it.' })
   removeIdentifier(
     @Arg('input', () => RemoveIdentifierInput, { description: 'The customer and the identifier to remove.' }) input: RemoveIdentifierInput,
-    @Ctx() { services }: RequestContext,
+    @Ctx() { services }: CustomersContext,
   ): Promise<UpsertCustomerPayload> {
-    return services.customers.removeIdentifier(input);
+    return services.upserts.removeIdentifier(input);
   }
 
   @FieldResolver(() => [Identifier], { description: 'Every identifier that reaches this customer, oldest first.' })
-  identifiers(@Root() customer: Customer, @Ctx() { loaders }: RequestContext): Promise<Identifier[]> {
+  identifiers(@Root() customer: Customer, @Ctx() { loaders }: CustomersContext): Promise<Identifier[]> {
     return loaders.identifiersByCustomer.load(customer.key);
-  }
-
-  @FieldResolver(() => Preferences, { description: 'How the customer wants to be reached.' })
-  preferences(@Root() customer: Customer): Preferences {
-    return Preferences.of(customer);
-  }
-
-  @FieldResolver(() => TimelineConnection, { description: 'Every interaction, newest first by (occurredAt, id), keyset-paged.' })
-  timeline(
-    @Root() customer: Customer,
-    @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg('filter', () => TimelineFilter, { nullable: true, description: 'Only events matching every given condition; null for all events.' }) filter: TimelineFilter | null,
-    @Ctx() { loaders }: RequestContext,
-  ): Promise<TimelineConnection> {
-    return loaders.timelinePage.load({ customerKey: customer.key, page: pageRequest(args), filter: filter ?? null });
-  }
-
-  @FieldResolver(() => ConsentChangeConnection, { description: "The customer's consent changes, newest first; the same as `preferences.consentHistory`." })
-  consentHistory(
-    @Root() customer: Customer,
-    @Arg('channel', () => Channel, { nullable: true, description: 'Only changes on this channel; all channels when omitted.' }) channel: Channel | null,
-    @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Ctx() { services }: RequestContext,
-  ): Promise<ConsentChangeConnection> {
-    return services.preferences.consentHistory(customer.key, channel ?? null, pageRequest(args));
   }
 }

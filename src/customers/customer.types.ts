@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Node } from '../relay/node';
 import { toGlobalId } from '../relay/global-id';
-import type { Channel } from '../timeline/enums';
+import type { Channel } from '../core/enums';
 
 /** A `customer` row. */
 export interface CustomerRow {

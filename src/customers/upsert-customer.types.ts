@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { UserError } from '../app/errors';
+import { UserError } from '../core/errors';
 import { Customer } from './customer.types';
-import { IdentifierInput } from './identifier';
+import { IdentifierInput } from './identifier.types';
 
 @InputType({ description: 'Create or update a customer profile. Only the fields given change.' })
 export class UpsertCustomerInput {

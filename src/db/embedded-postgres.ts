@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
-import type { Logger } from '../app/logger';
+import type { Logger } from '../core/logger';
 
 export interface EmbeddedPostgres {
   url: string;

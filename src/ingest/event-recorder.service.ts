@@ -1,17 +1,20 @@
-import type { DataSource } from 'typeorm';
-import type { Config } from '../app/config';
-import { UserError, UserErrorCode, badUserInput } from '../app/errors';
-import { LostRace, MAX_RACE_RETRIES, savepoint, transaction, type Sql } from '../db/transaction';
-import { identityKey, type CustomerService } from '../customers/customer.service';
-import type { NormalisedIdentifier } from '../customers/identifier';
-import { EventKind } from '../timeline/enums';
+import { announceTimelineEvents } from '../changefeed/publisher';
+import { encodeStreamCursor } from '../changefeed/stream-cursor';
+import { EventKind } from '../core/enums';
+import { UserError, UserErrorCode, badUserInput } from '../core/errors';
+import type { Database, Sql } from '../db/database';
+import { LostRace, isRefusedByDatabase } from '../db/database-errors';
+import { savepoint } from '../db/savepoint';
+import type { NormalisedIdentifier } from '../customers/identifier-normalisation';
+import { createCustomerFor, identifierOwners, identityKey, lockLiveCustomers, type IdentifierOwner } from '../customers/identity-matching';
 import { EVENT_COLUMNS } from '../timeline/timeline.service';
 import { toTimelineEvent, type TimelineEventRow } from '../timeline/timeline-event.types';
-import { announceTimelineEvents } from '../realtime/publisher';
 import { validateEvent, type ValidatedEvent } from './event-validation';
 import type { EventInput, RecordEventCommonInput, RecordEventPayload } from './record-event.types';
 
 export const MAX_EVENTS_PER_BATCH = 1000;
+/** A savepoint that lost a race for a new customer's identifier reads the winner and goes on, this many times. */
+const ITEM_RACE_RETRIES = 3;
 
 export interface EventToRecord {
   kind: EventKind;
@@ -28,12 +31,17 @@ const EVENT_INPUT_FIELDS: [keyof EventInput, EventKind][] = [
   ['surveyResponse', EventKind.SURVEY_RESPONSE],
 ];
 
+/** Whose an event is: a live customer (locked for this transaction), or one to create for an identifier nobody has. */
+type Owner = IdentifierOwner | { create: NormalisedIdentifier } | null;
+
+/** What becomes of one item of a batch. */
+type Outcome = { payload: RecordEventPayload } | { insert: true } | { sameAs: number };
+
 /** Stores interactions pushed by integrations: validated, idempotent, each item on its own. */
 export class EventRecorder {
   constructor(
-    private readonly db: DataSource,
-    private readonly config: Config,
-    private readonly customers: CustomerService,
+    private readonly db: Database,
+    private readonly region: string,
   ) {}
 
   async record(kind: EventKind, input: RecordEventCommonInput): Promise<RecordEventPayload> {
@@ -65,102 +73,164 @@ export class EventRecorder {
    * gets userErrors and is not stored; the good ones are.
    */
   async recordMany(items: EventToRecord[]): Promise<RecordEventPayload[]> {
-    const validations = items.map((item) => validateEvent(item.kind, item.input, item.path, this.config.DEFAULT_PHONE_REGION));
+    const validations = items.map((item) => validateEvent(item.kind, item.input, item.path, this.region));
     const toStore = validations.flatMap((v, i) => (v.ok ? [{ event: v.event, path: items[i].path }] : []));
     if (toStore.length === 0) return validations.map((v) => failed(v.ok ? [] : v.errors));
 
-    const stored = await this.customers.withRaceRetries(() => transaction(this.db, (sql) => this.storeBatch(sql, toStore)));
+    let stored: RecordEventPayload[];
+    try {
+      stored = await this.db.transaction((sql) => this.storeBatch(sql, toStore));
+    } catch (error) {
+      // A single event the database refused: its transaction is rolled back, so nothing is stored.
+      if (toStore.length === 1 && isRefusedByDatabase(error)) stored = [refused(toStore[0].path)];
+      else throw error;
+    }
     let next = 0;
     return validations.map((v) => (v.ok ? stored[next++] : failed(v.errors)));
   }
 
   private async storeBatch(sql: Sql, items: { event: ValidatedEvent; path: (string | number)[] }[]): Promise<RecordEventPayload[]> {
-    const results: RecordEventPayload[] = new Array(items.length);
     const events = items.map((item) => item.event);
-
-    // Events stored before under the same (source, externalId) answer as repeats.
     const earlier = await this.storedByExternalId(sql, events.filter((e) => e.externalId != null));
-    const repeatOf = events.map((e) => (e.externalId != null ? earlier.get(externalKey(e)) : undefined));
-    const aboutKeys = [...new Set(events.flatMap((e) => (e.aboutEventKey ? [e.aboutEventKey] : [])))];
-    const aboutFound = new Set(
-      aboutKeys.length ? (await sql.query<{ id: string }>(`SELECT id::text FROM timeline_event WHERE id = ANY($1::bigint[])`, [aboutKeys])).map((r) => r.id) : [],
-    );
-    const aboutMissing = events.map((e) => e.aboutEventKey != null && !aboutFound.has(e.aboutEventKey));
-    // Only items that will be stored may create the customer their identifier names.
-    const owners = await this.resolveCustomers(sql, events, (i) => !repeatOf[i] && !aboutMissing[i], items.length > 1);
+    const owners = await this.ownersOf(sql, events);
+    const aboutOwners = await this.customersOfEvents(sql, events.flatMap((e) => (e.aboutEventKey ? [e.aboutEventKey] : [])));
 
-    const toInsert: { index: number; event: ValidatedEvent; customerKey: string; originKey: string | null }[] = [];
+    const outcomes: Outcome[] = [];
     const firstWithExternalId = new Map<string, number>();
-    const repeatsInBatch: [index: number, of: number][] = [];
     items.forEach(({ event, path }, index) => {
-      const repeat = repeatOf[index];
-      if (repeat) return void (results[index] = storedPayload(repeat, false));
-      if (aboutMissing[index]) {
-        return void (results[index] = failed([UserError.of(UserErrorCode.NOT_FOUND, 'No timeline event has this id.', [...path, 'aboutEventId'])]));
-      }
       const owner = owners[index];
-      if (!owner) return void (results[index] = failed([UserError.of(UserErrorCode.NOT_FOUND, 'No customer has this id.', [...path, 'customerId'])]));
+      const repeat = event.externalId != null ? earlier.get(externalKey(event)) : undefined;
+      if (!owner) return void outcomes.push({ payload: failed([UserError.of(UserErrorCode.NOT_FOUND, 'No customer has this id.', [...path, 'customerId'])]) });
+      if (repeat) return void outcomes.push({ payload: sameEvent(repeat, event, owner) ? storedPayload(repeat, false) : reusedKey(path) });
+      if (event.aboutEventKey != null && ('create' in owner || aboutOwners.get(event.aboutEventKey) !== owner.key)) {
+        // Someone else's event, or none at all: the answer is the same, so it tells nothing.
+        return void outcomes.push({ payload: failed([UserError.of(UserErrorCode.NOT_FOUND, 'This customer has no timeline event with this id.', [...path, 'aboutEventId'])]) });
+      }
       if (event.externalId != null) {
         const first = firstWithExternalId.get(externalKey(event));
-        if (first !== undefined) return void repeatsInBatch.push([index, first]);
+        if (first !== undefined) return void outcomes.push({ sameAs: first });
         firstWithExternalId.set(externalKey(event), index);
       }
-      toInsert.push({ index, event, customerKey: owner.key, originKey: owner.originKey });
+      outcomes.push({ insert: true });
     });
 
-    const inserted = await this.insertEvents(sql, toInsert);
-    const lostRaces = toInsert.filter((item) => !inserted.has(item.index));
+    const toInsert = outcomes.flatMap((outcome, index) => ('insert' in outcome ? [index] : []));
+    const inserted = await this.insertAll(sql, toInsert.map((index) => ({ index, event: events[index], owner: owners[index]!, path: items[index].path })));
+
     // A concurrent transaction stored the same (source, externalId) first: answer its event.
-    const theirs = await this.storedByExternalId(sql, lostRaces.map((item) => item.event));
-    for (const item of toInsert) {
-      const row = inserted.get(item.index);
-      results[item.index] = row ? storedPayload(row, true) : storedPayload(theirs.get(externalKey(item.event))!, false);
-    }
-    for (const [index, of] of repeatsInBatch) results[index] = { ...results[of], created: false };
+    const lost = toInsert.filter((index) => !inserted.has(index));
+    const theirs = await this.storedByExternalId(sql, lost.map((index) => events[index]));
+    const results: (RecordEventPayload | null)[] = outcomes.map((outcome, index) => {
+      if ('payload' in outcome) return outcome.payload;
+      if ('sameAs' in outcome) return null;
+      const mine = inserted.get(index);
+      if (mine) return mine;
+      const row = theirs.get(externalKey(events[index]));
+      if (!row) throw new LostRace('an idempotency key');
+      return sameEvent(row, events[index], owners[index]!) ? storedPayload(row, false) : reusedKey(items[index].path);
+    });
+    // The same (source, externalId) twice in one batch: the second answers as a repeat of the first.
+    outcomes.forEach((outcome, index) => {
+      if (!('sameAs' in outcome)) return;
+      const first = results[outcome.sameAs]!;
+      if (!first.event) results[index] = first;
+      else if (events[index].kind === events[outcome.sameAs].kind && sameOwner(owners[index], owners[outcome.sameAs])) results[index] = { ...first, created: false };
+      else results[index] = reusedKey(items[index].path);
+    });
+
     // Last step before COMMIT: stream positions and the notification for what this batch created.
-    await announceTimelineEvents(sql, results.flatMap((result) => (result.created && result.event ? [result.event] : [])));
-    return results;
+    const done = results as RecordEventPayload[];
+    const created = done.flatMap((result) => (result.created && result.event ? [result.event] : []));
+    const positions = await announceTimelineEvents(sql, created.map((event) => event.eventKey));
+    for (const event of created) {
+      event.streamPosition = positions.get(event.eventKey)!;
+      event.streamCursor = encodeStreamCursor(event.streamPosition);
+    }
+    return done;
   }
 
   /**
-   * The customer each event belongs to now and, when a merge stands between, whose it was: a
-   * merged-away id or an identifier a merge moved (unmerge gives such events back). Unknown
-   * identifiers create their customer; null where a named customer id does not exist.
+   * The customer each event belongs to, locked against merges until the transaction ends: the
+   * survivor when a merge stands between (a merged-away id, or an identifier a merge moved: an
+   * unmerge gives such events back); `create` for an identifier nobody has; null for an unknown id.
    */
-  private async resolveCustomers(
-    sql: Sql,
-    events: ValidatedEvent[],
-    mayCreate: (index: number) => boolean,
-    isolate: boolean,
-  ): Promise<({ key: string; originKey: string | null } | null)[]> {
-    const keys = [...new Set(events.flatMap((e) => ('key' in e.customer ? [e.customer.key] : [])))];
-    const live = new Map(
-      keys.length
-        ? (await sql.query<{ id: string; live: string }>(`SELECT id, coalesce(merged_into, id) AS live FROM customer WHERE id = ANY($1::uuid[])`, [keys])).map((r) => [r.id, r.live])
-        : [],
-    );
+  private async ownersOf(sql: Sql, events: ValidatedEvent[]): Promise<Owner[]> {
     const identifiers = events.flatMap((e) => ('identifier' in e.customer ? [e.customer.identifier] : []));
-    const owners = await this.customers.identifierOwners(sql, identifiers);
-    for (const [index, event] of events.entries()) {
-      if (!('identifier' in event.customer) || !mayCreate(index) || owners.has(identityKey(event.customer.identifier))) continue;
-      owners.set(identityKey(event.customer.identifier), await this.createCustomerFor(sql, event.customer.identifier, event.source, isolate));
+    const byIdentifier = await identifierOwners(sql, identifiers);
+    const keys = events.flatMap((e) => ('key' in e.customer ? [e.customer.key] : []));
+    const live = await lockLiveCustomers(sql, [...keys, ...[...byIdentifier.values()].map((owner) => owner.key)], 'events');
+    if (byIdentifier.size > 0) {
+      // Now that their customers are held, no merge can move these identifiers; one that moved
+      // before we held them means reading again.
+      const now = await identifierOwners(sql, identifiers);
+      for (const [identity, owner] of byIdentifier) if (now.get(identity)?.key !== owner.key || live.get(owner.key)?.id !== owner.key) throw new LostRace('an identifier being merged');
     }
-    return events.map((e) => {
-      if ('identifier' in e.customer) return owners.get(identityKey(e.customer.identifier)) ?? null;
-      const liveKey = live.get(e.customer.key);
-      if (!liveKey) return null;
-      return { key: liveKey, originKey: liveKey === e.customer.key ? null : e.customer.key };
+    return events.map((e): Owner => {
+      if ('identifier' in e.customer) return byIdentifier.get(identityKey(e.customer.identifier)) ?? { create: e.customer.identifier };
+      const row = live.get(e.customer.key);
+      if (!row) return null;
+      return { key: row.id, originKey: row.id === e.customer.key ? null : e.customer.key };
     });
   }
 
+  /**
+   * Creates the customers that new identifiers name and inserts the events. When the database
+   * refuses a row (a constraint or trigger of the deployment), the batch is undone and each item
+   * tried on its own, so only the refused ones fail.
+   */
+  private async insertAll(
+    sql: Sql,
+    items: { index: number; event: ValidatedEvent; owner: Exclude<Owner, null>; path: (string | number)[] }[],
+  ): Promise<Map<number, RecordEventPayload>> {
+    if (items.length === 0) return new Map();
+    const isolate = items.length > 1;
+    const insert = async (batch: typeof items) => {
+      const created = new Map<string, IdentifierOwner>();
+      const placed = [];
+      for (const item of batch) {
+        let owner = item.owner;
+        if ('create' in owner) {
+          const identity = identityKey(owner.create);
+          owner = created.get(identity) ?? (await this.createCustomer(sql, owner.create, item.event.source, isolate));
+          created.set(identity, owner);
+        }
+        placed.push({ index: item.index, event: item.event, customerKey: owner.key, originKey: owner.originKey });
+      }
+      return this.insertEvents(sql, placed);
+    };
+    if (!isolate) return insert(items);
+    try {
+      return await savepoint(sql, () => insert(items));
+    } catch (error) {
+      if (!isRefusedByDatabase(error)) throw error;
+    }
+    const results = new Map<number, RecordEventPayload>();
+    for (const item of items) {
+      try {
+        for (const [index, payload] of await savepoint(sql, () => insert([item]))) results.set(index, payload);
+      } catch (error) {
+        if (!isRefusedByDatabase(error)) throw error;
+        results.set(item.index, refused(item.path));
+      }
+    }
+    return results;
+  }
+
   /** In a batch, a concurrent creator of the same identifier only costs a retry of this one step. */
-  private async createCustomerFor(sql: Sql, identifier: NormalisedIdentifier, source: string | null, isolate: boolean) {
+  private async createCustomer(sql: Sql, identifier: NormalisedIdentifier, source: string | null, isolate: boolean): Promise<IdentifierOwner> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const find = () => this.customers.findOrCreateByIdentifier(sql, identifier, source);
-        return isolate ? await savepoint(sql, find) : await find();
+        if (!isolate) return { key: await createCustomerFor(sql, identifier, source), originKey: null };
+        return await savepoint(sql, async () => {
+          // Another item or transaction may have created it since: then it is theirs to use.
+          const existing = (await identifierOwners(sql, [identifier])).get(identityKey(identifier));
+          if (!existing) return { key: await createCustomerFor(sql, identifier, source), originKey: null };
+          const live = await lockLiveCustomers(sql, [existing.key], 'events');
+          if (live.get(existing.key)?.id !== existing.key) throw new LostRace('an identifier being merged');
+          return existing;
+        });
       } catch (error) {
-        if (error instanceof LostRace && isolate && attempt < MAX_RACE_RETRIES) continue;
+        if (error instanceof LostRace && isolate && attempt < ITEM_RACE_RETRIES) continue;
         throw error;
       }
     }
@@ -170,7 +240,7 @@ export class EventRecorder {
   private async insertEvents(
     sql: Sql,
     items: { index: number; event: ValidatedEvent; customerKey: string; originKey: string | null }[],
-  ): Promise<Map<number, TimelineEventRow>> {
+  ): Promise<Map<number, RecordEventPayload>> {
     if (items.length === 0) return new Map();
     const ids = (await sql.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('timeline_event', 'id'))::text AS id FROM generate_series(1, $1)`, [items.length])).map(
       (r) => r.id,
@@ -201,7 +271,7 @@ export class EventRecorder {
       ],
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
-    return new Map(items.flatMap((item, i) => (byId.has(ids[i]) ? [[item.index, byId.get(ids[i])!] as const] : [])));
+    return new Map(items.flatMap((item, i) => (byId.has(ids[i]) ? [[item.index, storedPayload(byId.get(ids[i])!, true)] as const] : [])));
   }
 
   private async storedByExternalId(sql: Sql, events: ValidatedEvent[]): Promise<Map<string, TimelineEventRow>> {
@@ -213,10 +283,46 @@ export class EventRecorder {
     );
     return new Map(rows.map((row) => [`${row.source ?? ''}\u0000${row.external_id}`, row]));
   }
+
+  /** The customer each of these events belongs to, by event key; absent when no event has the key. */
+  private async customersOfEvents(sql: Sql, keys: string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = await sql.query<{ id: string; customer_id: string }>(`SELECT id::text, customer_id FROM timeline_event WHERE id = ANY($1::bigint[])`, [[...new Set(keys)]]);
+    return new Map(rows.map((row) => [row.id, row.customer_id]));
+  }
 }
 
 function externalKey(event: ValidatedEvent): string {
   return `${event.source ?? ''}\u0000${event.externalId}`;
+}
+
+/** A replay is the same event when it is of the same kind and for the same (live) customer. */
+function sameEvent(stored: TimelineEventRow, event: ValidatedEvent, owner: Exclude<Owner, null>): boolean {
+  return stored.kind === event.kind && !('create' in owner) && stored.customer_id === owner.key;
+}
+
+function sameOwner(a: Owner, b: Owner): boolean {
+  if (!a || !b) return false;
+  if ('create' in a || 'create' in b) return 'create' in a && 'create' in b && identityKey(a.create) === identityKey(b.create);
+  return a.key === b.key;
+}
+
+/**
+ * The idempotency key was used before for another customer's event or another kind of event. The
+ * answer says so and shows nothing of the stored event.
+ */
+function reusedKey(path: (string | number)[]): RecordEventPayload {
+  return failed([
+    UserError.of(
+      UserErrorCode.CONFLICT,
+      'This (source, externalId) already names a different event (another customer, or another kind); nothing was stored. Use the id the source system gave this event.',
+      [...path, 'externalId'],
+    ),
+  ]);
+}
+
+function refused(path: (string | number)[]): RecordEventPayload {
+  return failed([UserError.of(UserErrorCode.REFUSED, 'The database refused this event; nothing of it was stored.', path)]);
 }
 
 function storedPayload(row: TimelineEventRow, created: boolean): RecordEventPayload {

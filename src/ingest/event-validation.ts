@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { UserError, UserErrorCode } from '../app/errors';
-import { body, check, text } from '../app/validation';
-import { normaliseEmail, normaliseHandle, normaliseIdentifier, normaliseNamespace, normalisePhone, type NormalisedIdentifier } from '../customers/identifier';
+import { UserError, UserErrorCode } from '../core/errors';
+import { body, check, storableString, text } from '../core/validation';
+import { normaliseEmail, normaliseHandle, normaliseIdentifier, normaliseNamespace, normalisePhone, type NormalisedIdentifier } from '../customers/identifier-normalisation';
 import { keyOf } from '../relay/global-id';
-import { ALLOWED_CHANNELS, CallOutcome, Channel, DEFAULT_CHANNEL, Direction, EventKind, PurchaseStatus, SurveyKind } from '../timeline/enums';
+import { CallOutcome, Channel, Direction, EventKind, PurchaseStatus, SurveyKind } from '../core/enums';
+import { ALLOWED_CHANNELS, DEFAULT_CHANNEL } from './event-channels';
 import { moneySchema } from './money';
 import type { RecordEventCommonInput } from './record-event.types';
 import { summarise } from './summary';
@@ -27,14 +28,15 @@ export interface ValidatedEvent {
 export type Validation = { ok: true; event: ValidatedEvent } | { ok: false; errors: UserError[] };
 
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+/** The earliest `occurredAt` taken: older dates are typos or placeholders (year 0000, 1899-12-30), not history. */
+export const EARLIEST_OCCURRED_AT = new Date('1970-01-01T00:00:00Z');
 const SCALES: Record<SurveyKind, { min: number; max: number }> = {
   [SurveyKind.CSAT]: { min: 1, max: 5 },
   [SurveyKind.NPS]: { min: 0, max: 10 },
   [SurveyKind.CES]: { min: 1, max: 7 },
 };
 
-const url = z
-  .string()
+const url = storableString()
   .trim()
   .max(2000, { message: 'must be at most 2000 characters' })
   .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), { message: 'must be an http(s) URL' });
@@ -42,6 +44,7 @@ const url = z
 const commonSchema = z.object({
   occurredAt: z
     .date()
+    .refine((at) => at.getTime() >= EARLIEST_OCCURRED_AT.getTime(), { message: `is before ${EARLIEST_OCCURRED_AT.toISOString()}, the earliest date taken` })
     .refine((at) => at.getTime() <= Date.now() + MAX_FUTURE_MS, { message: 'is more than a day in the future' }),
   direction: z.enum(Direction).nullish(),
   source: text(100).nullish(),
@@ -54,7 +57,7 @@ const commonSchema = z.object({
 const seconds = z.number().int().min(0, { message: 'must not be negative' }).max(7 * 24 * 3600, { message: 'must be at most a week' });
 
 function phone(region: string) {
-  return z.string().transform((value, ctx) => {
+  return storableString().transform((value, ctx) => {
     const normalised = normalisePhone(value, region);
     if (normalised.ok) return normalised.value;
     ctx.addIssue({ code: 'custom', message: normalised.message });
@@ -62,7 +65,7 @@ function phone(region: string) {
   });
 }
 
-const email = z.string().transform((value, ctx) => {
+const email = storableString().transform((value, ctx) => {
   const normalised = normaliseEmail(value);
   if (normalised.ok) return normalised.value;
   ctx.addIssue({ code: 'custom', message: normalised.message });
@@ -98,13 +101,13 @@ function buildDetailSchemas(region: string) {
     }),
     [EventKind.SOCIAL_MESSAGE]: z
       .object({
-        platform: z.string().transform((value, ctx) => {
+        platform: storableString().transform((value, ctx) => {
           const normalised = normaliseNamespace(value);
           if (normalised.ok) return normalised.value;
           ctx.addIssue({ code: 'custom', message: normalised.message });
           return z.NEVER;
         }),
-        handle: z.string(),
+        handle: storableString(),
         threadId: text(500).nullish(),
         text: text(20_000),
       })
@@ -143,7 +146,7 @@ function buildDetailSchemas(region: string) {
         score: z.number().int(),
         scaleMax: z.number().int().min(2, { message: 'must be at least 2' }).max(100, { message: 'must be at most 100' }).nullish(),
         comment: body(5000).nullish(),
-        aboutEventId: z.string().nullish(),
+        aboutEventId: storableString().nullish(),
       })
       .transform((survey, ctx) => {
         const scale = SCALES[survey.survey];

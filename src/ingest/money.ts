@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableString } from '../core/validation';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const AMOUNT = /^(\d{1,15})(?:\.(\d{1,4}))?$/;
@@ -14,8 +15,8 @@ export function minorUnits(currency: string): number {
  */
 export const moneySchema = z
   .object({
-    amount: z.string().trim(),
-    currency: z.string().trim().toUpperCase(),
+    amount: storableString().trim(),
+    currency: storableString().trim().toUpperCase(),
   })
   .transform((money, ctx) => {
     if (!CURRENCIES.has(money.currency)) {

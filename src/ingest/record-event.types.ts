@@ -1,8 +1,8 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { UserError } from '../app/errors';
+import { UserError } from '../core/errors';
 import { Customer } from '../customers/customer.types';
-import { IdentifierInput } from '../customers/identifier';
-import { CallOutcome, Channel, Direction, PurchaseStatus, SurveyKind } from '../timeline/enums';
+import { IdentifierInput } from '../customers/identifier.types';
+import { CallOutcome, Channel, Direction, PurchaseStatus, SurveyKind } from '../core/enums';
 import { TimelineEvent } from '../timeline/timeline-event.types';
 
 /** Fields every record*Input shares; unreferenced itself, so the schema writes them out in each input. */

@@ -1,4 +1,4 @@
-import { CallOutcome, Direction, EventKind, PurchaseStatus } from '../timeline/enums';
+import { CallOutcome, Direction, EventKind, PurchaseStatus } from '../core/enums';
 
 /** One line an agent reads at a glance; built from the event when the source sends none. */
 export function summarise(kind: EventKind, direction: Direction | null | undefined, d: Record<string, any>): string {

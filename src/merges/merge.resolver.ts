@@ -1,8 +1,8 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { RequestContext } from '../app/context';
-import { UserInputProblem } from '../app/errors';
+import { UserInputProblem } from '../core/errors';
 import { Customer } from '../customers/customer.types';
 import { toGlobalId } from '../relay/global-id';
+import type { MergesContext } from './merge.context';
 import { MergeCustomersInput, MergeCustomersPayload, UnmergeCustomersInput, UnmergeCustomersPayload } from './merge.types';
 
 @Resolver()
@@ -13,7 +13,7 @@ export class MergeResolver {
   })
   async mergeCustomers(
     @Arg('input', () => MergeCustomersInput, { description: 'Who survives, who is merged, and whether to only preview.' }) input: MergeCustomersInput,
-    @Ctx() { services, loaders }: RequestContext,
+    @Ctx() { services, loaders }: MergesContext,
   ): Promise<MergeCustomersPayload> {
     try {
       const outcome = await services.merges.merge(input);
@@ -36,7 +36,7 @@ export class MergeResolver {
   })
   async unmergeCustomers(
     @Arg('input', () => UnmergeCustomersInput, { description: 'The customer to bring back.' }) input: UnmergeCustomersInput,
-    @Ctx() { services }: RequestContext,
+    @Ctx() { services }: MergesContext,
   ): Promise<UnmergeCustomersPayload> {
     try {
       const { survivor, restored } = await services.merges.unmerge(input);

@@ -1,15 +1,16 @@
-import type { DataSource } from 'typeorm';
-import { UserError, UserErrorCode, UserInputProblem } from '../app/errors';
-import { transaction, type Sql } from '../db/transaction';
-import { IDENTIFIER_COLUMNS, toIdentifier, type IdentifierRow } from '../customers/customer.service';
+import { CustomerChangeKind } from '../changefeed/notifications';
+import { announceCustomerChanges } from '../changefeed/publisher';
+import type { Channel } from '../core/enums';
+import { UserError, UserErrorCode, UserInputProblem } from '../core/errors';
+import { isStorableText } from '../core/storable-text';
+import type { Database, Sql } from '../db/database';
+import { LostRace } from '../db/database-errors';
+import { IDENTIFIER_COLUMNS, toIdentifier, type IdentifierRow } from '../customers/customer-lookup';
 import { CUSTOMER_COLUMNS, type CustomerRow } from '../customers/customer.types';
-import type { Identifier } from '../customers/identifier';
+import type { Identifier } from '../customers/identifier.types';
 import { CONSENT_COLUMNS, toConsent, type ConsentRow } from '../preferences/preferences.service';
 import type { Consent } from '../preferences/preferences.types';
 import { keyOf, toGlobalId } from '../relay/global-id';
-import { CustomerChangeKind } from '../realtime/notifications';
-import { announceCustomerChanges } from '../realtime/publisher';
-import type { Channel } from '../timeline/enums';
 import type { MergeCustomersInput, UnmergeCustomersInput } from './merge.types';
 
 /** Profile fields a merge fills on the survivor from the merged customer when the survivor has none. */
@@ -52,11 +53,11 @@ const OWNED_TABLES = ['timeline_event', 'customer_identifier', 'consent_change']
  * merge moves remember their `origin_customer_id`, which is what an unmerge hands back.
  */
 export class MergeService {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async merge(input: MergeCustomersInput): Promise<MergeOutcome> {
     try {
-      return await transaction(this.db, async (sql) => {
+      return await this.db.transaction(async (sql) => {
         const outcome = await this.mergeIn(sql, input);
         if (input.dryRun) throw new DryRunDone(outcome);
         return outcome;
@@ -73,8 +74,8 @@ export class MergeService {
     const errors: UserError[] = [];
     if (!survivorKey) errors.push(UserError.of(UserErrorCode.INVALID, 'Not a customer id.', ['input', 'survivorId']));
     if (!mergedKey) errors.push(UserError.of(UserErrorCode.INVALID, 'Not a customer id.', ['input', 'mergedId']));
-    if (input.source != null && (input.source.trim() === '' || input.source.length > 100)) {
-      errors.push(UserError.of(UserErrorCode.INVALID, '`source` must be 1 to 100 characters.', ['input', 'source']));
+    if (input.source != null && (input.source.trim() === '' || input.source.length > 100 || !isStorableText(input.source))) {
+      errors.push(UserError.of(UserErrorCode.INVALID, '`source` must be 1 to 100 characters of storable text.', ['input', 'source']));
     }
     if (errors.length || !survivorKey || !mergedKey) throw new UserInputProblem(errors);
     if (survivorKey === mergedKey) throw UserInputProblem.one(UserErrorCode.INVALID, 'A customer cannot be merged into itself.', ['input', 'mergedId']);
@@ -147,24 +148,28 @@ export class MergeService {
   }
 
   async unmerge(input: UnmergeCustomersInput): Promise<{ survivor: CustomerRow; restored: CustomerRow }> {
-    return transaction(this.db, async (sql) => {
-      const mergedKey = keyOf(input.mergedId, 'Customer');
-      if (!mergedKey) throw UserInputProblem.one(UserErrorCode.INVALID, 'Not a customer id.', ['input', 'mergedId']);
-      const [ledger] = await sql.query<{ id: string; survivor_id: string; survivor_before: ProfileSnapshot; merged_before: ProfileSnapshot; survivor_after: ProfileSnapshot }>(
-        `SELECT id, survivor_id, survivor_before, merged_before, survivor_after FROM customer_merge WHERE merged_id = $1 AND unmerged_at IS NULL FOR UPDATE`,
-        [mergedKey],
-      );
-      if (!ledger) {
+    const mergedKey = keyOf(input.mergedId, 'Customer');
+    if (!mergedKey) throw UserInputProblem.one(UserErrorCode.INVALID, 'Not a customer id.', ['input', 'mergedId']);
+    return this.db.transaction(async (sql) => {
+      // Customers first, in id order, as a merge locks them; then the ledger entry, checked again.
+      const [found] = await sql.query<{ survivor_id: string }>(`SELECT survivor_id FROM customer_merge WHERE merged_id = $1 AND unmerged_at IS NULL`, [mergedKey]);
+      if (!found) {
         const [exists] = await sql.query(`SELECT 1 FROM customer WHERE id = $1`, [mergedKey]);
         throw exists
           ? UserInputProblem.one(UserErrorCode.NOT_MERGED, 'This customer is not merged into another one; there is nothing to undo.', ['input', 'mergedId'])
           : UserInputProblem.one(UserErrorCode.NOT_FOUND, 'No customer has this id.', ['input', 'mergedId']);
       }
-      const survivorKey = ledger.survivor_id;
+      const survivorKey = found.survivor_id;
       const locked = await sql.query<CustomerRow & { merged_into: string | null }>(
         `SELECT ${CUSTOMER_COLUMNS}, c.merged_into FROM customer c WHERE c.id = ANY($1::uuid[]) ORDER BY c.id FOR UPDATE`,
         [[survivorKey, mergedKey]],
       );
+      const [ledger] = await sql.query<{ id: string; survivor_id: string; survivor_before: ProfileSnapshot; merged_before: ProfileSnapshot; survivor_after: ProfileSnapshot }>(
+        `SELECT id, survivor_id, survivor_before, merged_before, survivor_after FROM customer_merge WHERE merged_id = $1 AND unmerged_at IS NULL FOR UPDATE`,
+        [mergedKey],
+      );
+      // Another unmerge got there first: run again and answer as it left things.
+      if (!ledger || ledger.survivor_id !== survivorKey) throw new LostRace('a merge being undone');
       const survivor = locked.find((r) => r.id === survivorKey)!;
       if (survivor.merged_into) {
         throw UserInputProblem.one(

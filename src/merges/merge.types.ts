@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { UserError } from '../app/errors';
+import { UserError } from '../core/errors';
 import { Customer } from '../customers/customer.types';
 
 @InputType({ description: 'Merge two customer profiles that are one person.' })

@@ -1,7 +1,8 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Channel } from '../core/enums';
+import { Customer } from '../customers/customer.types';
 import { ConnectionArgs, pageRequest } from '../relay/connection';
-import { Channel } from '../timeline/enums';
-import type { RequestContext } from '../app/context';
+import type { PreferencesContext } from './preferences.context';
 import { Consent, ConsentChangeConnection, Preferences, UpdatePreferencesInput, UpdatePreferencesPayload } from './preferences.types';
 
 @Resolver(() => Preferences)
@@ -9,13 +10,13 @@ export class PreferencesResolver {
   @Mutation(() => UpdatePreferencesPayload, { description: 'Change the preferences given and leave the rest; each consent change is kept as history.' })
   updatePreferences(
     @Arg('input', () => UpdatePreferencesInput, { description: 'The customer and the preferences to change.' }) input: UpdatePreferencesInput,
-    @Ctx() { services }: RequestContext,
+    @Ctx() { services }: PreferencesContext,
   ): Promise<UpdatePreferencesPayload> {
     return services.preferences.update(input);
   }
 
   @FieldResolver(() => [Consent], { description: 'Current consent, one entry per channel the customer has answered for.' })
-  consents(@Root() preferences: Preferences, @Ctx() { loaders }: RequestContext): Promise<Consent[]> {
+  consents(@Root() preferences: Preferences, @Ctx() { loaders }: PreferencesContext): Promise<Consent[]> {
     return loaders.consentsByCustomer.load(preferences.customerKey);
   }
 
@@ -24,8 +25,27 @@ export class PreferencesResolver {
     @Root() preferences: Preferences,
     @Arg('channel', () => Channel, { nullable: true, description: 'Only changes on this channel; all channels when omitted.' }) channel: Channel | null,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Ctx() { services }: RequestContext,
+    @Ctx() { loaders }: PreferencesContext,
   ): Promise<ConsentChangeConnection> {
-    return services.preferences.consentHistory(preferences.customerKey, channel ?? null, pageRequest(args));
+    return loaders.consentHistoryPage.load({ customerKey: preferences.customerKey, channel: channel ?? null, page: pageRequest(args) });
+  }
+}
+
+/** `Customer.preferences` and `Customer.consentHistory`, which this feature adds to the customer type. */
+@Resolver(() => Customer)
+export class CustomerPreferencesResolver {
+  @FieldResolver(() => Preferences, { description: 'How the customer wants to be reached.' })
+  preferences(@Root() customer: Customer): Preferences {
+    return Preferences.of(customer);
+  }
+
+  @FieldResolver(() => ConsentChangeConnection, { description: "The customer's consent changes, newest first; the same as `preferences.consentHistory`." })
+  consentHistory(
+    @Root() customer: Customer,
+    @Arg('channel', () => Channel, { nullable: true, description: 'Only changes on this channel; all channels when omitted.' }) channel: Channel | null,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() { loaders }: PreferencesContext,
+  ): Promise<ConsentChangeConnection> {
+    return loaders.consentHistoryPage.load({ customerKey: customer.key, channel: channel ?? null, page: pageRequest(args) });
   }
 }

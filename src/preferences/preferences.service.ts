@@ -1,17 +1,14 @@
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { UserError, UserErrorCode, UserInputProblem, badUserInput } from '../app/errors';
-import { connectionFrom, type PageRequest } from '../relay/connection';
-import { decodeCursor, encodeCursor } from '../relay/cursor';
-import { check, languageTag, text } from '../app/validation';
-import { transaction } from '../db/transaction';
-import { keyOf } from '../relay/global-id';
-import { lockLiveCustomer } from '../customers/customer.service';
-import { CustomerChangeKind } from '../realtime/notifications';
-import { announceCustomerChange } from '../realtime/publisher';
+import { CustomerChangeKind } from '../changefeed/notifications';
+import { announceCustomerChange } from '../changefeed/publisher';
+import { Channel } from '../core/enums';
+import { UserError, UserErrorCode, UserInputProblem } from '../core/errors';
+import { check, languageTag, text } from '../core/validation';
+import type { Database } from '../db/database';
+import { lockLiveCustomer } from '../customers/identity-matching';
 import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from '../customers/customer.types';
-import { Channel } from '../timeline/enums';
-import { Consent, ConsentChange, Preferences, type ConsentChangeConnection, type UpdatePreferencesInput, type UpdatePreferencesPayload } from './preferences.types';
+import { keyOf } from '../relay/global-id';
+import { Consent, Preferences, type UpdatePreferencesInput, type UpdatePreferencesPayload } from './preferences.types';
 
 export const CONSENT_COLUMNS = 'customer_id, channel, granted, source, updated_at';
 
@@ -29,14 +26,6 @@ export interface ConsentRow {
 
 const MAX_NOTES = 100;
 
-const CONSENT_CURSOR = 'cc1';
-
-function decodeConsentCursor(cursor: string, argument: string): string {
-  const fields = decodeCursor(cursor, CONSENT_CURSOR, [/^[1-9][0-9]{0,18}$/]);
-  if (!fields) throw badUserInput(`\`${argument}\` is not a consent history cursor issued by this server.`, { argument });
-  return fields[0];
-}
-
 const preferencesSchema = z.object({
   language: languageTag('"en" or "pt-BR"').nullish(),
   contactHours: text(200).nullish(),
@@ -49,10 +38,10 @@ const preferencesSchema = z.object({
 
 /** Stated preferences and per-channel consent, with every consent change kept as history. */
 export class PreferencesService {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Database) {}
 
   async consentsByCustomer(keys: readonly string[]): Promise<Consent[][]> {
-    const rows: ConsentRow[] = await this.db.query(
+    const rows = await this.db.query<ConsentRow>(
       `SELECT ${CONSENT_COLUMNS} FROM consent WHERE customer_id = ANY($1::uuid[]) ORDER BY channel`,
       [keys],
     );
@@ -66,44 +55,16 @@ export class PreferencesService {
     return keys.map((key) => byCustomer.get(key) ?? []);
   }
 
-  /** A customer's consent changes, newest first, keyset-paged by change id. */
-  async consentHistory(customerKey: string, channel: Channel | null, page: PageRequest): Promise<ConsentChangeConnection> {
-    const params: unknown[] = [customerKey];
-    const conditions = ['customer_id = $1'];
-    if (channel) {
-      params.push(channel);
-      conditions.push(`channel = $${params.length}`);
-    }
-    const backward = page.direction === 'backward';
-    if (page.cursor) {
-      params.push(decodeConsentCursor(page.cursor, backward ? 'before' : 'after'));
-      conditions.push(`id ${backward ? '>' : '<'} $${params.length}`);
-    }
-    params.push(page.size + 1);
-    const rows: (ConsentRow & { id: string; changed_at: Date })[] = await this.db.query(
-      `SELECT id, channel, granted, source, changed_at FROM consent_change WHERE ${conditions.join(' AND ')}
-       ORDER BY id ${backward ? 'ASC' : 'DESC'} LIMIT $${params.length}`,
-      params,
-    );
-    return connectionFrom(
-      rows,
-      page,
-      (row) => encodeCursor(CONSENT_CURSOR, row.id),
-      (row) => Object.assign(new ConsentChange(), { channel: row.channel, granted: row.granted, source: row.source, changedAt: row.changed_at }),
-    );
-  }
-
   async update(input: UpdatePreferencesInput): Promise<UpdatePreferencesPayload> {
     try {
-      const customer = await transaction(this.db, async (sql) => {
-        const key = keyOf(input.customerId, 'Customer');
-        const parsed = check(preferencesSchema, input, ['input']);
-        const errors: UserError[] = parsed.ok ? [] : parsed.errors;
-        if (!key) errors.unshift(UserError.of(UserErrorCode.INVALID, 'Not a customer id.', ['input', 'customerId']));
-        if (!parsed.ok || !key) throw new UserInputProblem(errors);
-        const fields = parsed.value;
-
-        const existing = await lockLiveCustomer(sql, key);
+      const key = keyOf(input.customerId, 'Customer');
+      const parsed = check(preferencesSchema, input, ['input']);
+      const errors: UserError[] = parsed.ok ? [] : parsed.errors;
+      if (!key) errors.unshift(UserError.of(UserErrorCode.INVALID, 'Not a customer id.', ['input', 'customerId']));
+      if (!parsed.ok || !key) throw new UserInputProblem(errors);
+      const fields = parsed.value;
+      const customer = await this.db.transaction(async (sql) => {
+        const existing = await lockLiveCustomer(sql, key, 'profile');
         if (!existing) throw UserInputProblem.one(UserErrorCode.NOT_FOUND, 'No customer has this id.', ['input', 'customerId']);
 
         const changes: [string, unknown][] = [];

@@ -1,8 +1,8 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { UserError } from '../app/errors';
+import { UserError } from '../core/errors';
 import { Customer } from '../customers/customer.types';
-import { PageInfo } from '../relay/connection';
-import { Channel } from '../timeline/enums';
+import { connectionType } from '../relay/connection-type';
+import { Channel } from '../core/enums';
 
 @ObjectType({ description: "A customer's consent to be contacted on one channel." })
 export class Consent {
@@ -108,20 +108,11 @@ export class ConsentChange {
   source!: string | null;
 }
 
-@ObjectType({ description: 'An edge of a consent history.' })
-export class ConsentChangeEdge {
-  @Field({ description: 'Position of this change; pass it as `after` or `before`.' })
-  cursor!: string;
-
-  @Field(() => ConsentChange, { description: 'The change.' })
-  node!: ConsentChange;
-}
-
-@ObjectType({ description: 'Consent changes, newest first.' })
-export class ConsentChangeConnection {
-  @Field(() => [ConsentChangeEdge], { description: 'The changes on this page, newest first.' })
-  edges!: ConsentChangeEdge[];
-
-  @Field(() => PageInfo, { description: 'Where this page sits in the history.' })
-  pageInfo!: PageInfo;
-}
+export const ConsentChangeConnection = connectionType<ConsentChange>({
+  name: 'ConsentChange',
+  node: () => ConsentChange,
+  description: 'Consent changes, newest first.',
+  edgeDescription: 'An edge of a consent history.',
+  nodeDescription: 'The change.',
+});
+export type ConsentChangeConnection = InstanceType<typeof ConsentChangeConnection>;

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { CustomerChangeKind } from './notifications';
+import { CustomerChangeKind } from '../changefeed/notifications';
 
 export { CustomerChangeKind };
 

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../app/errors';
+import { ErrorCode } from '../core/errors';
 
 /** Why the server ended a subscription; sent as the graphql-ws `error` message's extensions.reason. */
 export enum EndReason {

@@ -1,13 +1,14 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
-import { createLoaders, type Loaders, type RequestContext } from '../app/context';
-import { badUserInput } from '../app/errors';
+import { decodeStreamCursor, notAStreamCursor } from '../changefeed/stream-cursor';
+import { badUserInput } from '../core/errors';
 import { Customer } from '../customers/customer.types';
 import { keyOf } from '../relay/global-id';
-import { TimelineEvent, TimelineFilter } from '../timeline/timeline-event.types';
+import { TimelineEvent } from '../timeline/timeline-event.types';
+import { checkTimelineFilter, TimelineFilter } from '../timeline/timeline-filter';
 import { CustomerChange } from './customer-change.types';
 import { DEFAULT_SUBSCRIPTION_LIMITS_TEXT } from './limits';
-import { decodeStreamCursor, notAStreamCursor } from './stream-cursor';
-import type { SubscriptionHooks } from './subscriptions';
+import type { SubscriptionHooks } from './live-queue';
+import type { RealtimeContext } from './realtime.context';
 
 interface TimelineEventAddedArgs {
   customerId?: string | null;
@@ -15,21 +16,10 @@ interface TimelineEventAddedArgs {
   after?: string | null;
 }
 
-/**
- * Each delivered item runs with DataLoaders of its own; they never outlive one message. They are
- * made when a resolver first asks (most selections never do), not for every message.
- */
-function hooksFor(context: RequestContext): SubscriptionHooks {
-  let loaders: Loaders | null = null;
-  Object.defineProperty(context, 'loaders', {
-    configurable: true,
-    enumerable: true,
-    get: () => (loaders ??= createLoaders(context.services)),
-  });
+/** Each delivered item runs with DataLoaders of its own; they never outlive one message. */
+function hooksFor(context: RealtimeContext): SubscriptionHooks {
   return {
-    onDeliver: () => {
-      loaders = null;
-    },
+    onDeliver: () => context.renewLoaders(),
     unsentBytes: () => context.socket?.bufferedAmount ?? 0,
   };
 }
@@ -41,12 +31,10 @@ function customerKeyArgument(id: string | null | undefined, argument: string): s
   return key;
 }
 
-async function subscribeTimeline(args: TimelineEventAddedArgs, context: RequestContext): Promise<AsyncIterable<TimelineEvent>> {
+async function subscribeTimeline(args: TimelineEventAddedArgs, context: RealtimeContext): Promise<AsyncIterable<TimelineEvent>> {
   const customerKey = customerKeyArgument(args.customerId, 'customerId');
   const filter = args.filter ?? null;
-  if (filter?.since && filter.until && filter.since > filter.until) {
-    throw badUserInput('`filter.since` must not be after `filter.until`.', { argument: 'filter' });
-  }
+  checkTimelineFilter(filter);
   let after: bigint | null = null;
   if (args.after != null) {
     after = decodeStreamCursor(args.after, 'after');
@@ -56,7 +44,7 @@ async function subscribeTimeline(args: TimelineEventAddedArgs, context: RequestC
   return context.realtime.subscribeTimeline({ requestedKey: customerKey, filter, after }, hooksFor(context));
 }
 
-async function subscribeCustomerChanges(args: { id?: string | null }, context: RequestContext): Promise<AsyncIterable<CustomerChange>> {
+async function subscribeCustomerChanges(args: { id?: string | null }, context: RealtimeContext): Promise<AsyncIterable<CustomerChange>> {
   return context.realtime.subscribeCustomerChanges(customerKeyArgument(args.id, 'id'), hooksFor(context));
 }
 
@@ -115,7 +103,7 @@ export class CustomerChangeResolver {
     description:
       'The customer as it is when the change is delivered (so at least as new as the change); for a merged-away customer, its survivor.',
   })
-  async customer(@Root() change: CustomerChange, @Ctx() { loaders }: RequestContext): Promise<Customer> {
+  async customer(@Root() change: CustomerChange, @Ctx() { loaders }: RealtimeContext): Promise<Customer> {
     const customer = await loaders.customerByKey.load(change.customerKey);
     if (!customer) throw new Error(`customer ${change.customerKey} of a change is gone`);
     return customer;

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../app/context';
 import { pageRequest } from '../relay/connection';
+import type { SearchContext } from './customer-search.context';
 import { CustomerConnection } from './customer-search.types';
 
 @Resolver()
@@ -13,7 +13,7 @@ export class CustomerSearchResolver {
     @Arg('query', { description: 'What the agent typed: a name, an e-mail, a phone number in any format, a handle, an external id, or part of one (1-200 characters).' }) query: string,
     @Arg('first', () => Int, { nullable: true, description: 'At most this many results (default 20, at most 100).' }) first: number | null,
     @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' }) after: string | null,
-    @Ctx() { services, loaders }: RequestContext,
+    @Ctx() { services, loaders }: SearchContext,
   ): Promise<CustomerConnection> {
     const results = await services.search.search(query, pageRequest({ first, after }));
     for (const { node } of results.edges) loaders.customerByKey.prime(node.key, node);

@@ -1,8 +1,7 @@
-import type { DataSource } from 'typeorm';
-import type { Config } from '../app/config';
-import { badUserInput } from '../app/errors';
+import type { Sql } from '../db/database';
+import { badUserInput } from '../core/errors';
 import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from '../customers/customer.types';
-import { normaliseEmail, normalisePhone } from '../customers/identifier';
+import { normaliseEmail, normalisePhone } from '../customers/identifier-normalisation';
 import { connectionFrom, type PageRequest } from '../relay/connection';
 import { decodeCursor, encodeCursor } from '../relay/cursor';
 import type { CustomerConnection } from './customer-search.types';
@@ -23,8 +22,8 @@ const MIN_PARTIAL_LENGTH = 3;
  */
 export class CustomerSearchService {
   constructor(
-    private readonly db: DataSource,
-    private readonly config: Config,
+    private readonly db: Sql,
+    private readonly region: string,
   ) {}
 
   async search(query: string, page: PageRequest): Promise<CustomerConnection> {
@@ -39,7 +38,7 @@ export class CustomerSearchService {
     // A whole e-mail address or phone number is looked up exactly: a fuzzy pass would only add
     // every address at the same domain, and no name contains one.
     const partial = !exact.identifierShaped && lower.length >= MIN_PARTIAL_LENGTH ? `%${escapeLike(lower)}%` : null;
-    const rows: (CustomerRow & { score: number })[] = await this.db.query(
+    const rows = await this.db.query<CustomerRow & { score: number }>(
       `WITH matches AS (
          SELECT i.customer_id AS id, CASE WHEN i.value = ANY($2::text[]) THEN ${EXACT_IDENTIFIER_SCORE} ELSE 1 + similarity(i.value, $3) END::float8 AS score
          FROM customer_identifier i
@@ -68,7 +67,7 @@ export class CustomerSearchService {
     const candidates = new Set([text, text.replace(/^@/, '').toLowerCase()]);
     const email = normaliseEmail(text);
     if (email.ok) candidates.add(email.value);
-    const phone = normalisePhone(text, this.config.DEFAULT_PHONE_REGION);
+    const phone = normalisePhone(text, this.region);
     if (phone.ok) candidates.add(phone.value);
     return { values: [...candidates], identifierShaped: email.ok || phone.ok };
   }

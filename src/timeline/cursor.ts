@@ -1,4 +1,4 @@
-import { badUserInput } from '../app/errors';
+import { badUserInput } from '../core/errors';
 import { decodeCursor, encodeCursor } from '../relay/cursor';
 
 /** A keyset position in a timeline: the event's occurredAt (microseconds, UTC) and id. */

@@ -1,10 +1,10 @@
-import { Field, ID, InputType, Int, InterfaceType, ObjectType } from 'type-graphql';
+import { Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { Node } from '../relay/node';
-import { PageInfo } from '../relay/connection';
+import { connectionType } from '../relay/connection-type';
 import { toGlobalId } from '../relay/global-id';
 import { encodeTimelineCursor } from './cursor';
-import { encodeStreamCursor } from '../realtime/stream-cursor';
-import { CallOutcome, Channel, Direction, EventKind, PurchaseStatus, SurveyKind } from './enums';
+import { encodeStreamCursor } from '../changefeed/stream-cursor';
+import { CallOutcome, Channel, Direction, EventKind, PurchaseStatus, SurveyKind } from '../core/enums';
 
 /** A `timeline_event` row as the timeline queries select it. */
 export interface TimelineEventRow {
@@ -217,35 +217,11 @@ export function toTimelineEvent(row: TimelineEventRow): TimelineEvent {
   return event;
 }
 
-@InputType({ description: 'Narrows a timeline. Every given condition must hold.' })
-export class TimelineFilter {
-  @Field(() => [EventKind], { nullable: true, description: 'Only events of these kinds; null or empty for all kinds.' })
-  kinds?: EventKind[] | null;
-
-  @Field(() => [Channel], { nullable: true, description: 'Only events on these channels; null or empty for all channels.' })
-  channels?: Channel[] | null;
-
-  @Field(() => Date, { nullable: true, description: 'Only events that occurred at or after this instant (inclusive).' })
-  since?: Date | null;
-
-  @Field(() => Date, { nullable: true, description: 'Only events that occurred before this instant (exclusive); must not be earlier than `since`.' })
-  until?: Date | null;
-}
-
-@ObjectType({ description: 'One event in a page of a timeline, with its cursor.' })
-export class TimelineEdge {
-  @Field({ description: 'Keyset position of this event; pass it as `after` or `before`.' })
-  cursor!: string;
-
-  @Field(() => TimelineEvent, { description: 'The event.' })
-  node!: TimelineEvent;
-}
-
-@ObjectType({ description: 'A page of a timeline, newest first by (occurredAt, id).' })
-export class TimelineConnection {
-  @Field(() => [TimelineEdge], { description: 'The events of this page, newest first; empty when none match.' })
-  edges!: TimelineEdge[];
-
-  @Field(() => PageInfo, { description: 'Cursors and whether more events lie before or after this page.' })
-  pageInfo!: PageInfo;
-}
+export const TimelineConnection = connectionType<TimelineEvent>({
+  name: 'Timeline',
+  node: () => TimelineEvent,
+  description: 'A page of a timeline, newest first by (occurredAt, id).',
+  edgeDescription: 'One event in a page of a timeline, with its cursor.',
+  nodeDescription: 'The event.',
+});
+export type TimelineConnection = InstanceType<typeof TimelineConnection>;

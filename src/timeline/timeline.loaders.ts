@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { TimelinePageRequest, TimelineService } from './timeline.service';
 
+/** Per-request batches of timeline reads; see server/loaders.ts. */
 export function createTimelineLoaders(timeline: TimelineService) {
   return {
     timelinePage: new DataLoader((requests: readonly TimelinePageRequest[]) => timeline.pages(requests), {
@@ -9,3 +10,5 @@ export function createTimelineLoaders(timeline: TimelineService) {
     eventByKey: new DataLoader((keys: readonly string[]) => timeline.eventsByKey(keys)),
   };
 }
+
+export type TimelineLoaders = ReturnType<typeof createTimelineLoaders>;

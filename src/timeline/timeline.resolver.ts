@@ -1,14 +1,30 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../app/context';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Customer } from '../customers/customer.types';
-import { TimelineEvent } from './timeline-event.types';
+import { ConnectionArgs, pageRequest } from '../relay/connection';
+import type { TimelineContext } from './timeline.context';
+import { TimelineConnection, TimelineEvent } from './timeline-event.types';
+import { TimelineFilter } from './timeline-filter';
 
 @Resolver(() => TimelineEvent)
 export class TimelineEventResolver {
   @FieldResolver(() => Customer, { description: 'The customer this interaction belongs to.' })
-  async customer(@Root() event: TimelineEvent, @Ctx() { loaders }: RequestContext): Promise<Customer> {
+  async customer(@Root() event: TimelineEvent, @Ctx() { loaders }: TimelineContext): Promise<Customer> {
     const customer = await loaders.customerByKey.load(event.customerKey);
     if (!customer) throw new Error(`event ${event.eventKey} has no customer`);
     return customer;
+  }
+}
+
+/** `Customer.timeline`, which the timeline adds to the customer type. */
+@Resolver(() => Customer)
+export class CustomerTimelineResolver {
+  @FieldResolver(() => TimelineConnection, { description: 'Every interaction, newest first by (occurredAt, id), keyset-paged.' })
+  timeline(
+    @Root() customer: Customer,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => TimelineFilter, { nullable: true, description: 'Only events matching every given condition; null for all events.' }) filter: TimelineFilter | null,
+    @Ctx() { loaders }: TimelineContext,
+  ): Promise<TimelineConnection> {
+    return loaders.timelinePage.load({ customerKey: customer.key, page: pageRequest(args), filter: filter ?? null });
   }
 }

@@ -1,8 +1,8 @@
-import type { DataSource } from 'typeorm';
-import { badUserInput } from '../app/errors';
+import type { Sql } from '../db/database';
 import { connectionFrom, type PageRequest } from '../relay/connection';
 import { decodeTimelineCursor } from './cursor';
-import { toTimelineEvent, type TimelineConnection, type TimelineEvent, type TimelineEventRow, type TimelineFilter } from './timeline-event.types';
+import { toTimelineEvent, type TimelineConnection, type TimelineEvent, type TimelineEventRow } from './timeline-event.types';
+import { timelineFilterConditions, type TimelineFilter } from './timeline-filter';
 
 /** One customer's page request, as the timeline loader batches them. */
 export interface TimelinePageRequest {
@@ -16,7 +16,7 @@ export const EVENT_COLUMNS = `e.id, e.customer_id, e.kind, e.channel, e.occurred
   to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at`;
 
 export class TimelineService {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: Sql) {}
 
   /**
    * Pages of many customers' timelines. Requests with the same page arguments and filter share one
@@ -48,7 +48,7 @@ export class TimelineService {
     const params: unknown[] = [customerKeys];
     const conditions: string[] = ['e.customer_id = c.id'];
 
-    conditions.push(...filterConditions(filter, params));
+    conditions.push(...timelineFilterConditions(filter, params));
     if (page.cursor) {
       const position = decodeTimelineCursor(page.cursor, backward ? 'before' : 'after');
       params.push(position.occurredAt, position.id);
@@ -60,7 +60,7 @@ export class TimelineService {
 
     params.push(page.size + 1);
     const order = backward ? 'e.occurred_at ASC, e.id ASC' : 'e.occurred_at DESC, e.id DESC';
-    const rows: TimelineEventRow[] = await this.db.query(
+    const rows = await this.db.query<TimelineEventRow>(
       `SELECT page.* FROM unnest($1::uuid[]) AS c(id)
        CROSS JOIN LATERAL (
          SELECT ${EVENT_COLUMNS} FROM timeline_event e
@@ -80,31 +80,43 @@ export class TimelineService {
     return group.map((request) => toConnection(byCustomer.get(request.customerKey) ?? [], page));
   }
 
+  /**
+   * Committed events after a stream position, in stream order, optionally of one customer and
+   * through a filter: what a resumed subscription replays and what a listener catches up on.
+   */
+  async eventsAfter(position: bigint, customerKey: string | null, filter: TimelineFilter | null, limit: number): Promise<TimelineEvent[]> {
+    const params: unknown[] = [position.toString()];
+    const conditions = ['e.stream_position > $1'];
+    if (customerKey) {
+      params.push(customerKey);
+      conditions.push(`e.customer_id = $${params.length}`);
+    }
+    conditions.push(...timelineFilterConditions(filter, params));
+    params.push(limit);
+    const rows = await this.db.query<TimelineEventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM timeline_event e WHERE ${conditions.join(' AND ')} ORDER BY e.stream_position LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toTimelineEvent);
+  }
+
+  /** The highest stream position of a stored event. */
+  async newestStoredPosition(): Promise<bigint> {
+    const [{ position }] = await this.db.query<{ position: string }>(`SELECT coalesce(max(stream_position), 0)::text AS position FROM timeline_event`);
+    return BigInt(position);
+  }
+
+  /** The highest stream position handed out so far, committed or not: no cursor beyond it was issued. */
+  async newestIssuedPosition(): Promise<bigint> {
+    const [row] = await this.db.query<{ newest: string; is_called: boolean }>(`SELECT last_value::text AS newest, is_called FROM timeline_event_stream_position`);
+    return row.is_called ? BigInt(row.newest) : BigInt(row.newest) - 1n;
+  }
+
   async eventsByKey(keys: readonly string[]): Promise<(TimelineEvent | null)[]> {
-    const rows: TimelineEventRow[] = await this.db.query(`SELECT ${EVENT_COLUMNS} FROM timeline_event e WHERE e.id = ANY($1::bigint[])`, [keys]);
+    const rows = await this.db.query<TimelineEventRow>(`SELECT ${EVENT_COLUMNS} FROM timeline_event e WHERE e.id = ANY($1::bigint[])`, [keys]);
     const byKey = new Map(rows.map((row) => [row.id, toTimelineEvent(row)]));
     return keys.map((key) => byKey.get(key) ?? null);
   }
-}
-
-/**
- * SQL conditions on `timeline_event e` for a TimelineFilter, appending their values to
- * `params`; shared by timeline pages and subscription replays so both filter alike.
- */
-export function filterConditions(filter: TimelineFilter | null, params: unknown[]): string[] {
-  if (filter?.since && filter?.until && filter.since > filter.until) {
-    throw badUserInput('`filter.since` must not be after `filter.until`.', { argument: 'filter' });
-  }
-  const conditions: string[] = [];
-  const add = (sql: (placeholder: string) => string, value: unknown) => {
-    params.push(value);
-    conditions.push(sql(`$${params.length}`));
-  };
-  if (filter?.kinds?.length) add((p) => `e.kind = ANY(${p}::text[])`, filter.kinds);
-  if (filter?.channels?.length) add((p) => `e.channel = ANY(${p}::text[])`, filter.channels);
-  if (filter?.since) add((p) => `e.occurred_at >= ${p}`, filter.since);
-  if (filter?.until) add((p) => `e.occurred_at < ${p}`, filter.until);
-  return conditions;
 }
 
 function emptyPage(page: PageRequest): TimelineConnection {

@@ -35,7 +35,7 @@ export function killServerProcesses(): void {
  */
 export function startServerProcess(env: Record<string, string>): ServerProcess {
   const root = path.join(__dirname, '..', '..');
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'app', 'main.js')], {
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'server', 'main.js')], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

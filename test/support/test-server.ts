@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
-import { loadConfig, type Config } from '../../src/app/config';
-import { createLogger, type Logger } from '../../src/app/logger';
-import { buildTimelineSchema } from '../../src/app/schema';
-import { createTimelineServer, type TimelineServer } from '../../src/app/server';
-import { createDataSource } from '../../src/db/data-source';
+import { loadConfig, type Config } from '../../src/core/config';
+import { createLogger, type Logger } from '../../src/core/logger';
+import { createTimelineServer, type TimelineServer } from '../../src/server/http-server';
+import { buildTimelineSchema } from '../../src/server/schema';
+import { createDataSource, sessionTimeouts } from '../../src/db/data-source';
+import { Database } from '../../src/db/database';
 import { createTestDatabase } from './test-database';
 
 export interface GraphQLResponse<T = any> {
@@ -17,7 +18,10 @@ export interface TestServer {
   url: string;
   /** http://127.0.0.1:PORT */
   origin: string;
+  /** The database as the tests see it, for checking stored rows directly. */
   db: DataSource;
+  /** The services' way to the database (timeouts, retries), for tests that write as a service would. */
+  database: Database;
   config: Config;
   /** The server's subscriptions and their notification listener. */
   realtime: TimelineServer['realtime'];
@@ -32,7 +36,7 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}, log: Logger = createLogger('silent')): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', EXPOSE_SQL_STATEMENT_COUNT: 'true', ...env, DATABASE_URL: database.url });
-  const db = createDataSource({ url: database.url, poolSize: 10 });
+  const db = createDataSource({ url: database.url, poolSize: 10, timeouts: sessionTimeouts(config) });
   await db.initialize();
   const server = await createTimelineServer({ config, db, schema: await buildTimelineSchema(), log });
   const port = await server.listen(0, '127.0.0.1');
@@ -51,6 +55,7 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
     url,
     origin: `http://127.0.0.1:${port}`,
     db,
+    database: Database.configured(db, config, log),
     config,
     realtime: server.realtime,
     graphql,

@@ -1,0 +1,79 @@
+import type { Sql } from '../db/database';
+import { CUSTOMER_CHANNEL, STREAM_LOCK_KEY, TIMELINE_CHANNEL, timelinePayloads, type CustomerChangeNotice, type EventEntry } from './notifications';
+
+/**
+ * Announces events a transaction created, as its last step before COMMIT: takes the stream lock,
+ * gives the events their stream positions (in the order given) and queues the notification.
+ * The lock is held until the transaction ends, so positions are handed out in commit order, and
+ * NOTIFY goes out only if the transaction commits. Answers each event's stream position by key.
+ * Callers: only transactions that created events; nothing to do for an empty list.
+ */
+export async function announceTimelineEvents(sql: Sql, eventKeys: readonly string[]): Promise<Map<string, string>> {
+  if (eventKeys.length === 0) return new Map();
+  // One round trip in the common case: the lock is held from this statement until COMMIT, so
+  // every statement spent holding it delays every other recording transaction.
+  const notifyHere = eventKeys.length <= EVENTS_PER_STATEMENT_NOTIFY;
+  const rows = await sql.query<{ id: string; customer_id: string; stream_position: string }>(
+    `WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${STREAM_LOCK_KEY})),
+     numbered AS MATERIALIZED (
+       -- After the lock (the join waits for it), in the order given (unnest keeps array order).
+       SELECT k.id, nextval('timeline_event_stream_position') AS position
+       FROM locked CROSS JOIN unnest($1::bigint[]) WITH ORDINALITY AS k(id, n)
+       ORDER BY k.n),
+     updated AS (
+       -- (e.id = ANY: a key lookup whatever the planner guesses about the CTE's size)
+       UPDATE timeline_event e SET stream_position = numbered.position FROM numbered WHERE e.id = numbered.id AND e.id = ANY($1::bigint[])
+       RETURNING e.id, e.customer_id, e.stream_position)
+     SELECT id::text, customer_id::text, stream_position::text,
+       CASE WHEN $2 THEN (
+         SELECT pg_notify($3, json_build_object('e', json_agg(json_build_array(u.stream_position::text, u.id::text, u.customer_id::text) ORDER BY u.stream_position))::text)
+         FROM updated u) END AS notified
+     FROM updated`,
+    [eventKeys, notifyHere, TIMELINE_CHANNEL],
+  );
+  if (rows.length !== eventKeys.length) throw new Error('an event vanished before it could be announced');
+  const positions = new Map(rows.map((row) => [row.id, row.stream_position]));
+  if (notifyHere) return positions;
+  const entries: EventEntry[] = rows.map((row) => [row.stream_position, row.id, row.customer_id]);
+  // Large batches: notifications under PostgreSQL's payload limit, sent in stream order.
+  entries.sort((a, b) => compareStreamPositions(a[0], b[0]));
+  for (const payload of timelinePayloads(entries)) {
+    await sql.query(`SELECT pg_notify($1, $2)`, [TIMELINE_CHANNEL, payload]);
+  }
+  return positions;
+}
+
+/** Up to this many events fit one notification (at most ~85 bytes each, under the 8000-byte limit); more are split in JavaScript. */
+const EVENTS_PER_STATEMENT_NOTIFY = 80;
+
+/**
+ * Announces changes to customers, delivered when (and only if) the transaction commits; inside a
+ * savepoint that is rolled back they vanish with it. Stamped with the transaction's time, which
+ * is the `updated_at` the change wrote.
+ */
+export async function announceCustomerChanges(sql: Sql, changes: readonly CustomerChangeNotice[]): Promise<void> {
+  if (changes.length === 0) return;
+  const compact = changes.map((change) => ({
+    k: change.kind,
+    c: change.customerKey,
+    ...(change.survivorKey ? { s: change.survivorKey } : {}),
+    ...(change.mergedKey ? { m: change.mergedKey } : {}),
+  }));
+  // At most ~150 bytes per change: 40 changes stay well under the payload limit.
+  for (let start = 0; start < compact.length; start += CHANGES_PER_NOTIFICATION) {
+    await sql.query(`SELECT pg_notify($1, json_build_object('t', now(), 'c', $2::json)::text)`, [
+      CUSTOMER_CHANNEL,
+      JSON.stringify(compact.slice(start, start + CHANGES_PER_NOTIFICATION)),
+    ]);
+  }
+}
+
+const CHANGES_PER_NOTIFICATION = 40;
+
+export function announceCustomerChange(sql: Sql, change: CustomerChangeNotice): Promise<void> {
+  return announceCustomerChanges(sql, [change]);
+}
+
+export function compareStreamPositions(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import path from 'node:path';
+
+/**
+ * Defaults of the WebSocket and subscription bounds; each can be changed in the environment
+ * (the variable named beside it), and the schema describes these defaults.
+ */
+export const SUBSCRIPTION_DEFAULTS = {
+  /** Undelivered items a subscription may leave waiting when more arrive (SUBSCRIPTION_MAX_QUEUED). */
+  maxQueued: 1000,
+  /** Unsent bytes on one socket beyond which a new item ends its subscription (WS_MAX_BUFFERED_BYTES). */
+  maxBufferedBytes: 8 * 1024 * 1024,
+  /** Subscriptions one connection may hold at once (WS_MAX_SUBSCRIPTIONS_PER_CONNECTION). */
+  subscriptionsPerConnection: 100,
+  /** Largest message a client may send (WS_MAX_PAYLOAD_BYTES); larger closes the socket with 1009. */
+  maxPayloadBytes: 1024 * 1024,
+  /** Time a new socket has to send connection_init (WS_CONNECTION_INIT_TIMEOUT_MS); then 4408. */
+  connectionInitTimeoutMs: 3000,
+  /** Events per query of a replay (SUBSCRIPTION_REPLAY_PAGE_SIZE). */
+  replayPageSize: 500,
+  /** Ping interval; a socket that does not answer within one more interval is cut off (WS_KEEPALIVE_MS). */
+  keepAliveMs: 12_000,
+} as const;
+
+/** Bounds on every GraphQL request, checked before anything runs; see the README's "Limits". */
+export const REQUEST_DEFAULTS = {
+  /** Nesting of selections (MAX_QUERY_DEPTH). */
+  maxDepth: 12,
+  /** Aliased fields, fragments expanded (MAX_QUERY_ALIASES). */
+  maxAliases: 30,
+  /** Lexical tokens of the document; variables do not count (MAX_QUERY_TOKENS). */
+  maxTokens: 15_000,
+  /** Computed cost: every field 1, a connection times its page size, a batch times its items (MAX_QUERY_COST). */
+  maxCost: 50_000,
+  /** Time one operation may take, database included (OPERATION_TIMEOUT_MS). */
+  operationTimeoutMs: 10_000,
+  /** Largest request body (MAX_REQUEST_BYTES). */
+  maxRequestBytes: 10 * 1024 * 1024,
+  /** Largest query response (MAX_RESPONSE_BYTES). */
+  maxResponseBytes: 16 * 1024 * 1024,
+  /** Pooled connections one request may hold at once (DB_CONNECTIONS_PER_REQUEST). */
+  connectionsPerRequest: 3,
+  /** Open WebSocket connections one process accepts (WS_MAX_CONNECTIONS). */
+  maxWebSocketConnections: 10_000,
+  /**
+   * After SIGTERM, how long the server goes on answering (with `/readyz` at 503 and
+   * `Connection: close`) so that load balancers stop sending before it stops listening (SHUTDOWN_DELAY_MS).
+   */
+  shutdownDelayMs: 1000,
+} as const;
+
+/** Server-side and client-side bounds on database work (milliseconds). */
+export const DATABASE_DEFAULTS = {
+  /** statement_timeout of every pooled connection (DB_STATEMENT_TIMEOUT_MS). */
+  statementTimeoutMs: 5000,
+  /** lock_timeout (DB_LOCK_TIMEOUT_MS). */
+  lockTimeoutMs: 2000,
+  /** idle_in_transaction_session_timeout (DB_IDLE_IN_TRANSACTION_TIMEOUT_MS). */
+  idleInTransactionTimeoutMs: 10_000,
+  /** Waiting for a free pooled connection, or for a new one to open (DB_ACQUIRE_TIMEOUT_MS). */
+  acquireTimeoutMs: 3000,
+  /** `/readyz` answers 503 when the database has not answered `SELECT 1` by then (READYZ_TIMEOUT_MS). */
+  readinessTimeoutMs: 1000,
+} as const;
+
+const milliseconds = (fallback: number) => z.coerce.number().int().min(1).max(3_600_000).default(fallback);
+
+/** Every setting the server reads from the environment, validated once at start-up. */
+const environment = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Folder of the embedded PostgreSQL used when DATABASE_URL is not set. */
+  EMBEDDED_PG_DIR: z.string().default(path.join(process.cwd(), '.data', 'postgres')),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** Region used to read national phone numbers such as "020 7946 0958". */
+  DEFAULT_PHONE_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US or GB')
+    .default('US'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Serve GraphiQL at GET /graphql for browsers. */
+  GRAPHIQL: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Subscriptions over WebSocket (graphql-ws); defaults in SUBSCRIPTION_DEFAULTS above. */
+  WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(SUBSCRIPTION_DEFAULTS.connectionInitTimeoutMs),
+  WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(SUBSCRIPTION_DEFAULTS.maxPayloadBytes),
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).default(SUBSCRIPTION_DEFAULTS.maxBufferedBytes),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(SUBSCRIPTION_DEFAULTS.subscriptionsPerConnection),
+  WS_KEEPALIVE_MS: z.coerce.number().int().min(0).default(SUBSCRIPTION_DEFAULTS.keepAliveMs),
+  SUBSCRIPTION_MAX_QUEUED: z.coerce.number().int().min(1).max(1_000_000).default(SUBSCRIPTION_DEFAULTS.maxQueued),
+  SUBSCRIPTION_REPLAY_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(SUBSCRIPTION_DEFAULTS.replayPageSize),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).max(100).default(REQUEST_DEFAULTS.maxDepth),
+  MAX_QUERY_ALIASES: z.coerce.number().int().min(0).max(10_000).default(REQUEST_DEFAULTS.maxAliases),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).max(1_000_000).default(REQUEST_DEFAULTS.maxTokens),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(REQUEST_DEFAULTS.maxCost),
+  OPERATION_TIMEOUT_MS: milliseconds(REQUEST_DEFAULTS.operationTimeoutMs),
+  MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(REQUEST_DEFAULTS.maxRequestBytes),
+  MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).default(REQUEST_DEFAULTS.maxResponseBytes),
+  DB_CONNECTIONS_PER_REQUEST: z.coerce.number().int().min(1).max(100).default(REQUEST_DEFAULTS.connectionsPerRequest),
+  WS_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(REQUEST_DEFAULTS.maxWebSocketConnections),
+  DB_STATEMENT_TIMEOUT_MS: milliseconds(DATABASE_DEFAULTS.statementTimeoutMs),
+  DB_LOCK_TIMEOUT_MS: milliseconds(DATABASE_DEFAULTS.lockTimeoutMs),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: milliseconds(DATABASE_DEFAULTS.idleInTransactionTimeoutMs),
+  DB_ACQUIRE_TIMEOUT_MS: milliseconds(DATABASE_DEFAULTS.acquireTimeoutMs),
+  READYZ_TIMEOUT_MS: milliseconds(DATABASE_DEFAULTS.readinessTimeoutMs),
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(REQUEST_DEFAULTS.shutdownDelayMs),
+  /** Report the number of SQL statements a request ran in `extensions.sqlStatements`. */
+  EXPOSE_SQL_STATEMENT_COUNT: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export type Config = z.infer<typeof environment>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable (`DATABASE_URL= npm start`) means "not set", as in most tools.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environment.safeParse(given);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,9 @@
+import type { CustomerLookup } from './customer-lookup';
+import type { CustomerLoaders } from './customer.loaders';
+import type { CustomerUpsertService } from './customer-upsert.service';
+
+/** What the customers feature's resolvers need of the request context (built in server/). */
+export interface CustomersContext {
+  services: { customers: CustomerLookup; upserts: CustomerUpsertService };
+  loaders: CustomerLoaders;
+}

@@ -1,0 +1,122 @@
+import { announceCustomerChange } from '../changefeed/publisher';
+import { CustomerChangeKind } from '../changefeed/notifications';
+import type { Sql } from '../db/database';
+import { LostRace } from '../db/database-errors';
+import { CUSTOMER_COLUMNS, type CustomerRow } from './customer.types';
+import { IdentifierKind } from './identifier.types';
+import type { NormalisedIdentifier } from './identifier-normalisation';
+
+/** Identifiers compare by what they name, whatever their verified flag. */
+export function identityKey(identifier: Pick<NormalisedIdentifier, 'kind' | 'namespace' | 'value'>): string {
+  return `${identifier.kind}\u0000${identifier.namespace}\u0000${identifier.value}`;
+}
+
+export interface IdentifierOwner {
+  /** The customer who owns the identifier now. */
+  key: string;
+  /** Whose it was before a merge moved it (so an unmerge can hand back what it names); null when never moved. */
+  originKey: string | null;
+}
+
+/** Who owns each of these identifiers, keyed by identityKey; identifiers nobody owns are absent. */
+export async function identifierOwners(sql: Sql, identifiers: readonly NormalisedIdentifier[]): Promise<Map<string, IdentifierOwner>> {
+  if (identifiers.length === 0) return new Map();
+  const rows = await sql.query<{ kind: IdentifierKind; namespace: string; value: string; customer_id: string; origin_customer_id: string | null }>(
+    `SELECT i.kind, i.namespace, i.value, i.customer_id, i.origin_customer_id FROM customer_identifier i
+     JOIN unnest($1::text[], $2::text[], $3::text[]) AS wanted(kind, namespace, value)
+       ON i.kind = wanted.kind AND i.namespace = wanted.namespace AND i.value = wanted.value`,
+    [identifiers.map((i) => i.kind), identifiers.map((i) => i.namespace), identifiers.map((i) => i.value)],
+  );
+  return new Map(rows.map((row) => [identityKey(row), { key: row.customer_id, originKey: row.origin_customer_id }]));
+}
+
+/**
+ * How a write holds the customers it writes to, until its transaction ends:
+ * - `profile`: the customer row itself changes (FOR NO KEY UPDATE): profile writes to one
+ *   customer take turns;
+ * - `events`: rows that belong to the customer are added (FOR KEY SHARE): recorders of one
+ *   customer do not wait for each other or for profile writes.
+ * Both wait for a merge or unmerge (which lock FOR UPDATE) and keep one from starting.
+ */
+export type CustomerLock = 'profile' | 'events';
+
+const LOCK_CLAUSE: Record<CustomerLock, string> = { profile: 'FOR NO KEY UPDATE', events: 'FOR KEY SHARE' };
+/** merged_into always names the live root, so two hops suffice; more means a merge moved it meanwhile. */
+const MAX_HOPS = 4;
+
+type LockedRow = CustomerRow & { merged_into: string | null };
+
+/**
+ * Locks the live customer each key names (the survivor when the key was merged away), so that
+ * what this transaction writes for it cannot land on a customer a concurrent merge has just
+ * merged away. Rows are locked in id order within each step, and a lock waits for a merge in
+ * progress, after which PostgreSQL hands back the row as the merge left it; a merged-away row
+ * is then followed to its survivor. Answers the live row per key (null for an unknown key).
+ */
+export async function lockLiveCustomers(sql: Sql, keys: readonly string[], lock: CustomerLock): Promise<Map<string, CustomerRow | null>> {
+  const result = new Map<string, CustomerRow | null>();
+  const locked = new Map<string, LockedRow>();
+  let pending = new Map([...new Set(keys)].map((key) => [key, key]));
+  let followed = false;
+  for (let hop = 0; pending.size > 0; hop++) {
+    if (hop >= MAX_HOPS) throw new LostRace('a customer being merged');
+    const toLock = [...new Set(pending.values())].filter((key) => !locked.has(key));
+    if (toLock.length > 0) {
+      const rows = await sql.query<LockedRow>(
+        `SELECT ${CUSTOMER_COLUMNS}, c.merged_into FROM customer c WHERE c.id = ANY($1::uuid[]) ORDER BY c.id ${LOCK_CLAUSE[lock]}`,
+        [toLock],
+      );
+      for (const row of rows) locked.set(row.id, row);
+    }
+    const next = new Map<string, string>();
+    for (const [requested, candidate] of pending) {
+      const row = locked.get(candidate);
+      if (!row) result.set(requested, null);
+      else if (row.merged_into) next.set(requested, row.merged_into);
+      else result.set(requested, withoutMergedInto(row));
+    }
+    if (next.size > 0) followed = true;
+    pending = next;
+  }
+  if (followed) {
+    // A merged-away key was followed without holding its survivor yet: check, now that the
+    // survivor is held (and no merge or unmerge of it can commit), that it still is the survivor.
+    const fresh = await sql.query<{ id: string; live: string }>(`SELECT id, coalesce(merged_into, id) AS live FROM customer WHERE id = ANY($1::uuid[])`, [
+      [...result.keys()],
+    ]);
+    for (const { id, live } of fresh) if (result.get(id) && result.get(id)!.id !== live) throw new LostRace('a customer being merged');
+  }
+  return result;
+}
+
+export async function lockLiveCustomer(sql: Sql, key: string, lock: CustomerLock): Promise<CustomerRow | null> {
+  return (await lockLiveCustomers(sql, [key], lock)).get(key) ?? null;
+}
+
+function withoutMergedInto(row: LockedRow): CustomerRow {
+  const { merged_into: _mergedInto, ...customer } = row;
+  return customer;
+}
+
+/**
+ * Creates a customer that owns `identifier` and nothing else. A concurrent creator of the same
+ * identifier wins; this call then throws LostRace, and the transaction runs again.
+ */
+export async function createCustomerFor(sql: Sql, identifier: NormalisedIdentifier, source: string | null): Promise<string> {
+  const [created] = await sql.query<{ id: string }>(
+    `WITH new_customer AS (INSERT INTO customer (display_name) VALUES ($4) RETURNING id)
+     INSERT INTO customer_identifier (customer_id, kind, namespace, value, source)
+     SELECT id, $1, $2, $3, $5 FROM new_customer
+     ON CONFLICT ON CONSTRAINT customer_identifier_unique DO NOTHING
+     RETURNING customer_id AS id`,
+    [identifier.kind, identifier.namespace, identifier.value, displayNameFor(identifier), source],
+  );
+  if (!created) throw new LostRace('an identifier');
+  await announceCustomerChange(sql, { kind: CustomerChangeKind.CREATED, customerKey: created.id });
+  return created.id;
+}
+
+/** A first display name for a customer known only by an identifier. */
+export function displayNameFor(identifier: NormalisedIdentifier): string {
+  return identifier.kind === IdentifierKind.SOCIAL && identifier.namespace !== 'whatsapp' ? `@${identifier.value}` : identifier.value;
+}

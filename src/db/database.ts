@@ -1,0 +1,146 @@
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../core/config';
+import { badUserInput, conflict, timedOut } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { currentScope, type RequestScope } from '../core/request-scope';
+import { findUnstorableText } from '../core/storable-text';
+import { giveBackConnectionSlot, takeConnectionSlot } from './connection-gate';
+import { breaksConnection, classifyDatabaseError, publicDatabaseError, StatementDeadline } from './database-errors';
+import { DatabaseHealth } from './database-health';
+
+/** Runs SQL on one connection; every statement resolves to its rows. */
+export interface Sql {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+}
+
+export interface DatabaseLimits {
+  /**
+   * Client-side limit of one statement: a little over the server's statement_timeout, so that a
+   * statement whose answer never comes (a network partition) fails in seconds too.
+   */
+  statementDeadlineMs: number;
+  /** Times a transaction runs again after a deadlock, a serialization failure or a lost race. */
+  transactionRetries: number;
+}
+
+/**
+ * The services' way to the database: statements and transactions on TypeORM's connection pool,
+ * within the limits of the request they run for (its deadline, and how many connections it may
+ * hold), counted for the request log, and failing with errors a client can act on: TIMEOUT,
+ * SERVICE_UNAVAILABLE, BAD_USER_INPUT for text PostgreSQL cannot store, CONFLICT when concurrent
+ * writes kept colliding. Anything else is left for the error policy to hide.
+ */
+export class Database implements Sql {
+  constructor(
+    private readonly pool: Pool,
+    private readonly limits: DatabaseLimits,
+    private readonly health: DatabaseHealth,
+  ) {}
+
+  /** The pool TypeORM opened for `dataSource` (its `master` pool: we use no replicas). */
+  static over(dataSource: DataSource, limits: DatabaseLimits, health: DatabaseHealth): Database {
+    const pool = (dataSource.driver as unknown as { master?: Pool }).master;
+    if (!pool) throw new Error('the data source must be initialised before the database is used');
+    return new Database(pool, limits, health);
+  }
+
+  /** The serving configuration: a statement's own deadline a second over statement_timeout, four retries. */
+  static configured(dataSource: DataSource, config: Config, log: Logger): Database {
+    return Database.over(dataSource, { statementDeadlineMs: config.DB_STATEMENT_TIMEOUT_MS + 1000, transactionRetries: 4 }, new DatabaseHealth(log));
+  }
+
+  get isReachable(): boolean {
+    return this.health.isReachable;
+  }
+
+  /** One statement on any pooled connection. */
+  query = async <Row = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<Row[]> => {
+    const scope = currentScope();
+    try {
+      return await this.withConnection(scope, (client) => this.run<Row>(client, scope, text, params));
+    } catch (error) {
+      throw publicDatabaseError(error);
+    }
+  };
+
+  /**
+   * Runs `work` in one transaction: committed when it returns, rolled back when it throws. A
+   * deadlock, a serialization failure or a LostRace runs it again, up to `transactionRetries`
+   * times, so `work` must do nothing outside the transaction that cannot be done twice.
+   */
+  async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    const scope = currentScope();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.withConnection(scope, (client) => this.inTransaction(client, scope, work));
+      } catch (error) {
+        if (classifyDatabaseError(error) !== 'retry') throw publicDatabaseError(error);
+        if (attempt >= this.limits.transactionRetries) {
+          throw conflict('The write kept colliding with concurrent writes to the same customers; nothing was written. Retry it.');
+        }
+        if (scope && Date.now() >= scope.deadline) throw timedOut();
+        // Jittered, growing pauses, so that the transactions that collided do not collide again.
+        await new Promise((resolve) => setTimeout(resolve, (attempt + 1) * (5 + Math.random() * 20)));
+      }
+    }
+  }
+
+  private async inTransaction<T>(client: PoolClient, scope: RequestScope | undefined, work: (sql: Sql) => Promise<T>): Promise<T> {
+    await this.run(client, scope, 'BEGIN', []);
+    try {
+      const result = await work({ query: (text, params = []) => this.run(client, scope, text, params) });
+      // Out of time: roll back rather than commit a write the client was already told failed.
+      if (scope && Date.now() >= scope.deadline) throw timedOut();
+      await this.run(client, scope, 'COMMIT', []);
+      return result;
+    } catch (error) {
+      if (!breaksConnection(error)) await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async withConnection<T>(scope: RequestScope | undefined, use: (client: PoolClient) => Promise<T>): Promise<T> {
+    await takeConnectionSlot(scope);
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      giveBackConnectionSlot(scope);
+      if (classifyDatabaseError(error) === 'unavailable') this.health.failed();
+      throw error;
+    }
+    let broken = false;
+    try {
+      const result = await use(client);
+      this.health.succeeded();
+      return result;
+    } catch (error) {
+      broken = breaksConnection(error);
+      if (classifyDatabaseError(error) === 'unavailable') this.health.failed();
+      throw error;
+    } finally {
+      // A connection that timed out or failed may still be busy or dead: close it instead of reusing it.
+      client.release(broken || undefined);
+      giveBackConnectionSlot(scope);
+    }
+  }
+
+  private async run<Row>(client: PoolClient, scope: RequestScope | undefined, text: string, params: unknown[]): Promise<Row[]> {
+    const unstorable = findUnstorableText(params);
+    if (unstorable) throw badUserInput('A value contains characters that cannot be stored (NUL, or an unpaired UTF-16 surrogate).', { reason: 'UNSTORABLE_TEXT' });
+    let deadlineMs = this.limits.statementDeadlineMs;
+    if (scope) {
+      scope.statements++;
+      deadlineMs = Math.min(deadlineMs, scope.deadline - Date.now());
+      if (deadlineMs <= 0) throw timedOut();
+    }
+    try {
+      const result = await client.query({ text, values: params, query_timeout: deadlineMs } as never);
+      return (result as unknown as { rows: Row[] }).rows;
+    } catch (error) {
+      if (error instanceof Error && error.message === 'Query read timeout') throw new StatementDeadline();
+      throw error;
+    }
+  }
+}

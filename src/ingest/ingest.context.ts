@@ -1,0 +1,8 @@
+import type { CustomerLoaders } from '../customers/customer.loaders';
+import type { EventRecorder } from './event-recorder.service';
+
+/** What the record* resolvers need of the request context (built in server/). */
+export interface IngestContext {
+  services: { recorder: EventRecorder };
+  loaders: CustomerLoaders;
+}

@@ -1,0 +1,8 @@
+import type { PreferencesLoaders } from './preferences.loaders';
+import type { PreferencesService } from './preferences.service';
+
+/** What the preferences feature's resolvers need of the request context (built in server/). */
+export interface PreferencesContext {
+  services: { preferences: PreferencesService };
+  loaders: PreferencesLoaders;
+}

@@ -1,0 +1,168 @@
+import type { GraphQLError } from 'graphql';
+
+/** How much a process holds for one subscriber before it gives up on it. */
+export interface SubscriptionLimits {
+  /**
+   * Items a subscriber may leave waiting: when new items arrive while this many from earlier
+   * deliveries still wait, the subscription ends. (Items arriving together, e.g. one recordEvents
+   * batch, are taken in whole, so a healthy subscriber is never ended by a burst.)
+   */
+  maxQueued: number;
+  /** Bytes its WebSocket may hold unsent before a new item ends the subscription. */
+  maxBufferedBytes: number;
+  /** Events per query when replaying from a cursor. */
+  replayPageSize: number;
+}
+
+export interface SubscriptionHooks {
+  /** Called before each item is handed out, e.g. to give its execution fresh DataLoaders. */
+  onDeliver?: () => void;
+  /** Bytes the subscriber's socket holds unsent. */
+  unsentBytes?: () => number;
+  /** Called once when the subscription ends for whatever reason. */
+  onEnd?: () => void;
+  /** Told of the rarer turns a subscription takes, for the process's counters. */
+  onNote?: (note: SubscriptionNote) => void;
+}
+
+export type SubscriptionNote = 'replay-continued' | 'too-slow';
+
+type Waiter<T> = { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void };
+
+/**
+ * A queue between the process's one notification listener and one subscriber, as the async
+ * iterator graphql-ws consumes. graphql-ws asks for the next item only after the previous one was
+ * written to the socket, so a slow reader shows up here as a growing queue, which is bounded.
+ */
+export abstract class LiveQueue<T> implements AsyncIterableIterator<T> {
+  protected queue: T[] = [];
+  protected waiter: Waiter<T> | null = null;
+  protected failure: GraphQLError | null = null;
+  private ended = false;
+  private released = false;
+  /** The delivery round (one batch of notifications) last pushed in, and the backlog it found. */
+  private round = -1;
+  private backlog = 0;
+
+  constructor(
+    protected readonly limits: SubscriptionLimits,
+    protected readonly hooks: SubscriptionHooks,
+  ) {}
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<T>> {
+    for (;;) {
+      if (this.failure) {
+        const failure = this.failure;
+        this.failure = null;
+        this.end();
+        throw failure;
+      }
+      if (this.ended) return { done: true, value: undefined };
+      let ready: { item: T } | null;
+      try {
+        ready = await this.nextReady();
+      } catch (error) {
+        this.end();
+        throw error;
+      }
+      // Ended or failed while reading: start over to report that instead.
+      if (this.failure || this.ended) continue;
+      if (ready) return this.deliver(ready.item);
+      if (this.queue.length > 0) return this.deliver(this.queue.shift()!);
+      return new Promise<IteratorResult<T>>((resolve, reject) => {
+        this.waiter = { resolve, reject };
+      });
+    }
+  }
+
+  async return(): Promise<IteratorResult<T>> {
+    this.end();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<T>> {
+    this.end();
+    throw error;
+  }
+
+  /** Ends the subscription with an error the subscriber receives next. */
+  fail(error: GraphQLError): void {
+    if (this.ended || this.failure) return;
+    this.queue = [];
+    const waiter = this.waiter;
+    this.waiter = null;
+    if (waiter) {
+      this.end();
+      waiter.reject(error);
+    } else {
+      this.failure = error;
+      // Nobody is waiting: the hub stops feeding it now, the error goes out with the next pull.
+      this.release();
+    }
+  }
+
+  /**
+   * Hands an item to a waiting consumer, or queues it within the bound. `round` numbers the hub's
+   * deliveries: the bound applies to what was still waiting when a round began.
+   */
+  protected push(item: T, round: number): void {
+    if (this.ended || this.failure) return;
+    if (round !== this.round) {
+      this.round = round;
+      this.backlog = this.queue.length;
+    }
+    if (this.waiter) {
+      const waiter = this.waiter;
+      this.waiter = null;
+      this.beforeDeliver(item);
+      this.hooks.onDeliver?.();
+      waiter.resolve({ done: false, value: item });
+      return;
+    }
+    if (this.backlog >= this.limits.maxQueued || (this.hooks.unsentBytes?.() ?? 0) > this.limits.maxBufferedBytes) {
+      this.hooks.onNote?.('too-slow');
+      this.fail(this.tooSlow(item));
+      return;
+    }
+    this.queue.push(item);
+  }
+
+  /** Phase-specific source of items that come before the live queue (the replay), if any. */
+  protected async nextReady(): Promise<{ item: T } | null> {
+    return null;
+  }
+
+  protected beforeDeliver(_item: T): void {}
+
+  protected abstract tooSlow(dropped: T): GraphQLError;
+
+  private deliver(item: T): IteratorResult<T> {
+    this.beforeDeliver(item);
+    this.hooks.onDeliver?.();
+    return { done: false, value: item };
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.queue = [];
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.resolve({ done: true, value: undefined });
+    this.release();
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.hooks.onEnd?.();
+  }
+}

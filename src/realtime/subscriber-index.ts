@@ -1,0 +1,47 @@
+/** Subscribers of one kind, by the live customer they follow, plus those that follow everyone. */
+export class SubscriberIndex<S extends { liveKey: string | null }> {
+  readonly everyone = new Set<S>();
+  readonly byCustomer = new Map<string, Set<S>>();
+
+  get size(): number {
+    let size = this.everyone.size;
+    for (const set of this.byCustomer.values()) size += set.size;
+    return size;
+  }
+
+  add(subscriber: S): void {
+    if (subscriber.liveKey == null) return void this.everyone.add(subscriber);
+    const set = this.byCustomer.get(subscriber.liveKey);
+    if (set) set.add(subscriber);
+    else this.byCustomer.set(subscriber.liveKey, new Set([subscriber]));
+  }
+
+  delete(subscriber: S): void {
+    if (subscriber.liveKey == null) return void this.everyone.delete(subscriber);
+    const set = this.byCustomer.get(subscriber.liveKey);
+    set?.delete(subscriber);
+    if (set?.size === 0) this.byCustomer.delete(subscriber.liveKey);
+  }
+
+  /** Subscribers of this customer, then those of everyone. */
+  *matching(customerKey: string): Iterable<S> {
+    const set = this.byCustomer.get(customerKey);
+    if (set) yield* [...set];
+    if (this.everyone.size) yield* [...this.everyone];
+  }
+
+  /** Moves the subscribers following `from` to `to`. */
+  follow(from: string, to: string): void {
+    const moving = this.byCustomer.get(from);
+    if (!moving || from === to) return;
+    this.byCustomer.delete(from);
+    for (const subscriber of moving) {
+      subscriber.liveKey = to;
+      this.add(subscriber);
+    }
+  }
+
+  all(): S[] {
+    return [...this.everyone, ...[...this.byCustomer.values()].flatMap((set) => [...set])];
+  }
+}

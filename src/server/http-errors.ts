@@ -1,0 +1,38 @@
+import type express from 'express';
+import { ErrorCode } from '../core/errors';
+import type { Logger } from '../core/logger';
+
+/**
+ * Every HTTP error is GraphQL-shaped JSON with a code, never Express's HTML page or a stack:
+ * a body that is not JSON, one over MAX_REQUEST_BYTES, an unknown path.
+ */
+export const jsonNotFound: express.RequestHandler = (req, res) => {
+  sendError(res, 404, ErrorCode.NOT_FOUND, `Nothing is served at ${req.method} ${req.path}; GraphQL is at /graphql.`, 'NO_ROUTE');
+};
+
+const BODY_PROBLEMS: Record<string, [status: number, reason: string, message: string]> = {
+  'entity.parse.failed': [400, 'MALFORMED_JSON', 'The request body is not valid JSON.'],
+  'entity.too.large': [413, 'BODY_TOO_LARGE', 'The request body is larger than this server accepts; split the batch.'],
+  'encoding.unsupported': [415, 'UNSUPPORTED_ENCODING', 'The request body is in an encoding this server does not read.'],
+  'charset.unsupported': [415, 'UNSUPPORTED_CHARSET', 'The request body is in a character set this server does not read; send UTF-8.'],
+  'request.aborted': [400, 'REQUEST_ABORTED', 'The request body ended early.'],
+  'request.size.invalid': [400, 'MALFORMED_BODY', 'The request body is shorter than its Content-Length.'],
+};
+
+export function jsonErrorHandler(log: Logger): express.ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    const type = typeof error?.type === 'string' ? error.type : '';
+    const problem = BODY_PROBLEMS[type];
+    if (problem) return sendError(res, problem[0], ErrorCode.BAD_USER_INPUT, problem[2], problem[1]);
+    log.error({ err: error }, 'unexpected error in the HTTP layer');
+    sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+  };
+}
+
+function sendError(res: express.Response, status: number, code: ErrorCode, message: string, reason?: string): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code, ...(reason ? { reason } : {}) } }] }));
+}

@@ -1,0 +1,162 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../core/config';
+import type { Logger } from '../core/logger';
+import { Database } from '../db/database';
+import { shapeRules } from '../query-limits/shape-rules';
+import type { QueryLimits } from '../query-limits/query-limits';
+import { RealtimeHub } from '../realtime/realtime-hub';
+import { noStorePlugin, operationLimitsPlugin, requestLogPlugin, unavailablePlugin } from './apollo-plugins';
+import { publicError } from './error-policy';
+import { graphiqlAssets, graphiqlPage } from './graphiql';
+import { graphqlOverHttp } from './graphql-over-http';
+import { jsonErrorHandler, jsonNotFound } from './http-errors';
+import { createRequestContext, type RequestContext } from './request-context';
+import { createServices } from './services';
+import { attachSubscriptionServer } from './websocket-server';
+
+export interface TimelineServer {
+  httpServer: http.Server;
+  /** This process's subscriptions (graphql-ws over /graphql) and their notification listener. */
+  realtime: RealtimeHub;
+  /** Starts listening; resolves with the bound port. */
+  listen(port: number, host?: string): Promise<number>;
+  /**
+   * Begins a shutdown: `/readyz` answers 503 from now on, idle keep-alive connections are closed
+   * and every answer asks its client to close the connection. Requests are still served.
+   */
+  beginShutdown(): void;
+  /**
+   * Stops taking requests, closes WebSockets with 1001 (Going Away), lets in-flight HTTP requests
+   * finish, then returns. The data source stays open.
+   */
+  stop(): Promise<void>;
+}
+
+export function queryLimitsOf(config: Config): QueryLimits {
+  return { maxDepth: config.MAX_QUERY_DEPTH, maxAliases: config.MAX_QUERY_ALIASES, maxTokens: config.MAX_QUERY_TOKENS, maxCost: config.MAX_QUERY_COST };
+}
+
+export async function createTimelineServer(options: { config: Config; db: DataSource; schema: GraphQLSchema; log: Logger }): Promise<TimelineServer> {
+  const { config, schema, log } = options;
+  const limits = queryLimitsOf(config);
+  const database = Database.configured(options.db, config, log);
+  const services = createServices(database, config);
+  const app = express();
+  const httpServer = http.createServer(app);
+  let stopping = false;
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    // main.ts owns the signals: it drains this server first, then closes the pool and the database.
+    stopOnTerminationSignals: false,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: shapeRules(limits),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // No type or field has a cache hint, so Apollo's default cache-control plugin only ever
+      // answered `cache-control: no-store`, yet it wrapped every field resolver to work that out.
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin,
+      operationLimitsPlugin(schema, limits),
+      unavailablePlugin,
+      requestLogPlugin(log, config.EXPOSE_SQL_STATEMENT_COUNT),
+    ],
+    formatError: (formatted, error) => publicError(formatted, error, log, limits),
+  });
+  await apollo.start();
+
+  // Subscriptions: one LISTEN connection for this process, graphql-ws on the same port and path.
+  const connectionString = (options.db.options as { url?: string }).url;
+  if (!connectionString) throw new Error('the data source must be configured with a url');
+  const realtime = new RealtimeHub({
+    connectionString,
+    timeline: services.timeline,
+    customers: services.customers,
+    log,
+    limits: { maxQueued: config.SUBSCRIPTION_MAX_QUEUED, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES, replayPageSize: config.SUBSCRIPTION_REPLAY_PAGE_SIZE },
+  });
+  await realtime.start();
+  const subscriptions = attachSubscriptionServer({ httpServer, schema, services, hub: realtime, log, config, limits });
+
+  app.disable('x-powered-by');
+  // While shutting down, every answer asks its client to close the connection.
+  app.use((_req, res, next) => {
+    if (stopping) res.setHeader('connection', 'close');
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const changeFeed = realtime.isListening ? 'listening' : 'reconnecting';
+    if (stopping) return void res.status(503).json({ status: 'stopping', database: database.isReachable ? 'ok' : 'unreachable', changeFeed });
+    const database_ = await databaseAnswers(database, config.READYZ_TIMEOUT_MS);
+    res.status(database_ === 'ok' ? 200 : 503).json({ status: database_ === 'ok' ? 'ready' : 'not ready', database: database_, changeFeed });
+  });
+  if (config.GRAPHIQL) {
+    app.get('/graphql', (req, res, next) => {
+      if (!req.accepts('html') || req.query.query !== undefined) return next();
+      res.type('html').send(graphiqlPage('/graphql'));
+    });
+    app.use('/graphiql', graphiqlAssets());
+  }
+  app.use(
+    '/graphql',
+    express.json({ limit: config.MAX_REQUEST_BYTES }),
+    graphqlOverHttp(apollo, {
+      context: (scope) => createRequestContext({ services, realtime, log, scope }),
+      operationTimeoutMs: config.OPERATION_TIMEOUT_MS,
+      connectionsPerRequest: config.DB_CONNECTIONS_PER_REQUEST,
+      maxResponseBytes: config.MAX_RESPONSE_BYTES,
+    }),
+  );
+  app.use(jsonNotFound);
+  app.use(jsonErrorHandler(log));
+
+  return {
+    httpServer,
+    realtime,
+    listen: (port, host = config.HOST) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
+      }),
+    beginShutdown: () => {
+      stopping = true;
+      httpServer.closeIdleConnections();
+    },
+    stop: async () => {
+      stopping = true;
+      // WebSockets first: upgraded sockets would otherwise keep the HTTP server from draining.
+      await subscriptions.close();
+      await apollo.stop();
+      await realtime.stop();
+    },
+  };
+}
+
+/** `SELECT 1` within `timeoutMs`: 'ok', 'timeout' or 'unreachable'. */
+async function databaseAnswers(database: Database, timeoutMs: number): Promise<'ok' | 'timeout' | 'unreachable'> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const answer = database.query('SELECT 1').then(
+    () => 'ok' as const,
+    () => 'unreachable' as const,
+  );
+  try {
+    return await Promise.race([answer, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

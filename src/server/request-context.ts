@@ -1,0 +1,74 @@
+import type { Logger } from '../core/logger';
+import type { RequestScope } from '../core/request-scope';
+import type { CustomersContext } from '../customers/customer.context';
+import type { IngestContext } from '../ingest/ingest.context';
+import type { MergesContext } from '../merges/merge.context';
+import type { PreferencesContext } from '../preferences/preferences.context';
+import type { RealtimeContext } from '../realtime/realtime.context';
+import type { RealtimeHub } from '../realtime/realtime-hub';
+import type { NodeContext } from '../relay/node.resolver';
+import type { SearchContext } from '../search/customer-search.context';
+import type { TimelineContext } from '../timeline/timeline.context';
+import { createLoaders, type Loaders } from './loaders';
+import type { Services } from './services';
+
+/** What the server knows about the operation a context serves, for its plugins and its log line. */
+export interface OperationInfo {
+  /** Database statements, deadline and connection bound of the request (HTTP; one per subscribe on WebSocket). */
+  scope: RequestScope | null;
+  /** Computed before execution; 0 until then. */
+  requestedCost: number;
+  operation: 'query' | 'mutation' | 'subscription' | null;
+}
+
+/**
+ * The one context of every resolver, for HTTP and WebSocket alike: whatever each feature's
+ * resolvers ask of it (the intersection makes the compiler check that this object gives it).
+ */
+export type RequestContext = CustomersContext &
+  TimelineContext &
+  PreferencesContext &
+  IngestContext &
+  MergesContext &
+  SearchContext &
+  RealtimeContext &
+  NodeContext & {
+    services: Services;
+    loaders: Loaders;
+    log: Logger;
+    info: OperationInfo;
+  };
+
+export function createRequestContext(options: {
+  services: Services;
+  realtime: RealtimeHub;
+  log: Logger;
+  scope: RequestScope | null;
+  socket?: { bufferedAmount: number };
+}): RequestContext {
+  const { services, realtime, log, scope, socket } = options;
+  // Made when a resolver first asks (many operations never do), and anew after renewLoaders.
+  let loaders: Loaders | null = null;
+  const context: RequestContext = {
+    services,
+    realtime,
+    log,
+    socket,
+    info: { scope, requestedCost: 0, operation: null },
+    get loaders(): Loaders {
+      return (loaders ??= createLoaders(services));
+    },
+    renewLoaders() {
+      loaders = null;
+    },
+    loadNode(type, key) {
+      switch (type) {
+        case 'Customer':
+          return context.loaders.customerByKey.load(key);
+        case 'TimelineEvent':
+          return context.loaders.eventByKey.load(key);
+      }
+    },
+  };
+  return context;
+}

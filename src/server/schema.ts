@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { printSchema, type GraphQLSchema } from 'graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import path from 'node:path';
+import { buildSchema } from 'type-graphql';
+import { PROJECT_ROOT } from '../core/paths';
+import { CustomerResolver } from '../customers/customer.resolver';
+import { RecordEventResolver } from '../ingest/record-event.resolver';
+import { MergeResolver } from '../merges/merge.resolver';
+import { CustomerPreferencesResolver, PreferencesResolver } from '../preferences/preferences.resolver';
+import { CustomerChangeResolver, SubscriptionResolver } from '../realtime/subscription.resolver';
+import { NodeResolver } from '../relay/node.resolver';
+import { CustomerSearchResolver } from '../search/customer-search.resolver';
+import { CallEvent, EmailEvent, PurchaseEvent, SocialMessageEvent, SurveyResponseEvent } from '../timeline/timeline-event.types';
+import { CustomerTimelineResolver, TimelineEventResolver } from '../timeline/timeline.resolver';
+
+/** The checked-in SDL; a test holds it to what the server serves. */
+export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema.graphql');
+
+export function buildTimelineSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [
+      NodeResolver,
+      CustomerResolver,
+      CustomerPreferencesResolver,
+      CustomerTimelineResolver,
+      PreferencesResolver,
+      TimelineEventResolver,
+      RecordEventResolver,
+      MergeResolver,
+      CustomerSearchResolver,
+      SubscriptionResolver,
+      CustomerChangeResolver,
+    ],
+    orphanedTypes: [CallEvent, EmailEvent, SocialMessageEvent, PurchaseEvent, SurveyResponseEvent],
+    // The contract names the scalar DateTime; type-graphql's own is DateTimeISO.
+    scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
+    // Inputs are checked by zod in the services so that problems become userErrors, not exceptions.
+    validate: false,
+    emitSchemaFile: false,
+    // Every subscription brings its own `subscribe` (src/realtime); type-graphql still asks for a PubSub.
+    pubSub: {
+      publish: () => {
+        throw new Error('subscriptions are fed by src/realtime, not by a PubSub');
+      },
+      subscribe: () => {
+        throw new Error('subscriptions are fed by src/realtime, not by a PubSub');
+      },
+    },
+  });
+}
+
+export function printTimelineSchema(schema: GraphQLSchema): string {
+  return `# Emitted from the type-graphql schema by \`npm run schema\`; do not edit by hand.\n\n${printSchema(schema)}\n`;
+}

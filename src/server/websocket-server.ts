@@ -1,0 +1,190 @@
+import { GraphQLError, getOperationAST, subscribe, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type http from 'node:http';
+import { WebSocketServer } from 'ws';
+import type { Config } from '../core/config';
+import { ErrorCode } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { newRequestScope, runInScope } from '../core/request-scope';
+import { findUnstorableText } from '../core/storable-text';
+import { checkOperation } from '../query-limits/check-operation';
+import { costReport } from '../query-limits/operation-cost';
+import type { QueryLimits } from '../query-limits/query-limits';
+import { EndReason } from '../realtime/errors';
+import type { RealtimeHub } from '../realtime/realtime-hub';
+import { publicError } from './error-policy';
+import { createRequestContext, type RequestContext } from './request-context';
+import type { Services } from './services';
+
+export interface SubscriptionServer {
+  /** Open WebSocket connections. */
+  readonly connections: number;
+  /**
+   * Closes every socket with 1001 (Going Away) and stops taking new ones. Sockets that do not
+   * finish the closing handshake within `graceMs` are cut off, so a stuck client cannot hold up
+   * the shutdown.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Carries the errors of a subscription that could not start to onError, which formats them. */
+class StartFailure extends Error {
+  constructor(readonly errors: readonly GraphQLError[]) {
+    super(errors.map((error) => error.message).join('; '));
+  }
+}
+
+/**
+ * GraphQL subscriptions over WebSocket, with the graphql-ws protocol, on the HTTP server's own
+ * port and path (/graphql). Only subscriptions are served here; queries and mutations go over HTTP.
+ *
+ * - The same bounds as HTTP (tokens, depth, aliases, cost) before anything runs, the same
+ *   context, and the same error policy.
+ * - At most WS_MAX_CONNECTIONS sockets per process: more are refused at the upgrade (HTTP 503).
+ * - A socket must send `connection_init` within WS_CONNECTION_INIT_TIMEOUT_MS, else graphql-ws
+ *   closes it with 4408; a message larger than WS_MAX_PAYLOAD_BYTES closes it with 1009.
+ * - A subscription that cannot start (malformed document, unknown customer, forged cursor) gets a
+ *   graphql-ws `error` message with `extensions.code`, and the socket stays open for the others.
+ */
+export function attachSubscriptionServer(options: {
+  httpServer: http.Server;
+  schema: GraphQLSchema;
+  services: Services;
+  hub: RealtimeHub;
+  log: Logger;
+  config: Config;
+  limits: QueryLimits;
+}): SubscriptionServer {
+  const { httpServer, schema, services, hub, log, config, limits } = options;
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: config.WS_MAX_PAYLOAD_BYTES,
+    verifyClient: (_info, done) => {
+      if (wss.clients.size >= config.WS_MAX_CONNECTIONS) done(false, 503, 'Too many WebSocket connections on this server; retry later or on another one.', { 'Retry-After': '5' });
+      else done(true);
+    },
+  });
+  const format = (errors: readonly GraphQLError[]) => formatErrors(errors, log, limits);
+
+  // graphql-ws's adapter reports every socket 'error' with console.error as an internal error,
+  // including a client breaking the WebSocket protocol (e.g. a message over maxPayload), which ws
+  // has already answered with the right close code (1009). Those are the client's fault: log them
+  // at debug instead. Registered before useServer, so it runs first on each new socket.
+  wss.on('connection', (socket) => {
+    const once = socket.once.bind(socket);
+    socket.once = ((event: string, listener: (...args: any[]) => void) =>
+      event === 'error'
+        ? once('error', (error: Error & { code?: string }) => {
+            if (typeof error.code === 'string' && error.code.startsWith('WS_ERR_')) log.debug({ code: error.code }, 'WebSocket closed: the client broke the protocol');
+            else listener(error);
+          })
+        : once(event, listener)) as typeof socket.once;
+  });
+
+  const graphqlWs = useServer(
+    {
+      schema,
+      connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
+      onSubscribe: (ctx, _id, payload): ExecutionArgs | GraphQLError[] => {
+        // graphql-ws has already counted this one.
+        if (Object.keys(ctx.subscriptions).length > config.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+          return [
+            requestError(
+              `At most ${config.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection; complete one or open another connection.`,
+              'TOO_MANY_SUBSCRIPTIONS',
+            ),
+          ];
+        }
+        const checked = checkOperation(schema, payload.query, payload.operationName, payload.variables ?? undefined, limits);
+        if ('errors' in checked) {
+          return checked.errors.map((error) =>
+            error.extensions?.code ? error : requestError(error.message, error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED', error),
+          );
+        }
+        const operation = getOperationAST(checked.document, payload.operationName);
+        if (!operation) return [requestError('Could not tell which operation to run; give `operationName`.', 'OPERATION_RESOLUTION_FAILURE')];
+        if (operation.operation !== 'subscription') {
+          return [requestError('Only subscriptions are served over WebSocket; send queries and mutations as HTTP POST to /graphql.', 'OPERATION_NOT_SUPPORTED')];
+        }
+        const unstorable = findUnstorableText(payload.variables ?? {});
+        if (unstorable) return [requestError(`Variable \`${unstorable.join('.')}\` contains characters that cannot be stored (NUL, or an unpaired UTF-16 surrogate).`, 'UNSTORABLE_TEXT')];
+        // The subscribe phase (customer lookup, cursor check, replay registration) runs within
+        // the same bounds as an HTTP request; deliveries afterwards are bounded per item.
+        const scope = newRequestScope({ timeoutMs: config.OPERATION_TIMEOUT_MS, maxConnections: config.DB_CONNECTIONS_PER_REQUEST });
+        const contextValue = createRequestContext({ services, realtime: hub, log, scope, socket: ctx.extra.socket });
+        contextValue.info.operation = 'subscription';
+        contextValue.info.requestedCost = checked.cost;
+        return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+      },
+      subscribe: (args) => runInScope((args.contextValue as RequestContext).info.scope!, () => subscribe(args)),
+      onOperation: async (_ctx, _id, _payload, _args, operationResult) => {
+        // A subscription that could not start answers like one that failed validation: with an
+        // `error` message (the client's sink.error), not a `next` carrying errors.
+        const result = await operationResult;
+        if (!(Symbol.asyncIterator in result) && result.errors?.length) return failedStart(result.errors);
+        return undefined;
+      },
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onNext: (_ctx, _id, _payload, args, result) => {
+        const context = args.contextValue as RequestContext;
+        return {
+          ...result,
+          ...(result.errors?.length ? { errors: format(result.errors) as never } : {}),
+          extensions: { ...result.extensions, cost: costReport(context.info.requestedCost, result.data, limits.maxCost) },
+        };
+      },
+    },
+    wss,
+    config.WS_KEEPALIVE_MS,
+  );
+
+  return {
+    get connections() {
+      return wss.clients.size;
+    },
+    async close(graceMs = 3000) {
+      const sockets = [...wss.clients];
+      const cutOff = setTimeout(() => {
+        for (const socket of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate();
+      }, graceMs);
+      try {
+        // Sends close 1001 "Going away" to every client, then waits until all have closed.
+        await graphqlWs.dispose();
+      } finally {
+        clearTimeout(cutOff);
+      }
+    },
+  };
+}
+
+/** An iterator whose first pull fails with the start errors; graphql-ws then sends `error`. */
+function failedStart(errors: readonly GraphQLError[]): AsyncIterableIterator<never> {
+  // Errors without a path come before any resolver ran: variables that do not fit their types.
+  const classified = errors.map((error) => (error.path || error.extensions?.code ? error : requestError(error.message, 'BAD_USER_INPUT', error)));
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next: () => Promise.reject(new StartFailure(classified)),
+    return: async () => ({ done: true, value: undefined }),
+  };
+}
+
+function requestError(message: string, reason: string, located?: GraphQLError): GraphQLError {
+  return new GraphQLError(message, {
+    nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
+    extensions: { code: ErrorCode.BAD_USER_INPUT, reason },
+  });
+}
+
+/** The server's one error policy (error-policy.ts), and a log line when a slow subscriber is cut off. */
+function formatErrors(errors: readonly GraphQLError[], log: Logger, limits: QueryLimits): GraphQLFormattedError[] {
+  return errors.flatMap((error): GraphQLFormattedError[] => {
+    if (error.originalError instanceof StartFailure) return formatErrors(error.originalError.errors, log, limits);
+    if (error.extensions?.reason === EndReason.SUBSCRIBER_TOO_SLOW) log.warn({ reason: error.extensions.reason }, 'subscription ended: subscriber too slow');
+    return [publicError(error.toJSON(), error, log, limits)];
+  });
+}
