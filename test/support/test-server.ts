@@ -10,8 +10,14 @@ import { createTestDatabase } from './test-database';
 
 export interface GraphQLResponse<T = any> {
   data?: T;
-  errors?: { message: string; path?: string[]; extensions?: { code?: string; [key: string]: unknown } }[];
-  extensions?: { sqlStatements?: number };
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; [key: string]: any } }[];
+  extensions?: { sqlStatements?: number; cost?: { requested: number; actual: number; limit: number; remaining: number } };
+}
+
+export interface HttpAnswer<T = any> {
+  status: number;
+  headers: Headers;
+  body: GraphQLResponse<T>;
 }
 
 export interface TestServer {
@@ -27,38 +33,50 @@ export interface TestServer {
   realtime: TimelineServer['realtime'];
   /** POSTs one operation over real HTTP. */
   graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Same, answering the HTTP status and headers too. */
+  post<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<HttpAnswer<T>>;
   /** Same, failing the test on any top-level error; answers `data`. */
   data<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
   stop(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** The URL the server connects with, given the test database's (e.g. through a fault-injecting proxy). */
+  serverDatabaseUrl?: (url: string) => string;
+}
+
 /** The real server on a random port over its own fresh database. */
-export async function startTestServer(env: Record<string, string> = {}, log: Logger = createLogger('silent')): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, log: Logger = createLogger('silent'), options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent', EXPOSE_SQL_STATEMENT_COUNT: 'true', ...env, DATABASE_URL: database.url });
-  const db = createDataSource({ url: database.url, poolSize: 10, timeouts: sessionTimeouts(config) });
-  await db.initialize();
-  const server = await createTimelineServer({ config, db, schema: await buildTimelineSchema(), log });
+  const serverUrl = options.serverDatabaseUrl?.(database.url) ?? database.url;
+  const config = loadConfig({ LOG_LEVEL: 'silent', EXPOSE_SQL_STATEMENT_COUNT: 'true', ...env, DATABASE_URL: serverUrl });
+  // The test's own connections see the rows as they are, without the server's timeouts.
+  const db = createDataSource({ url: database.url, poolSize: 5, applicationName: 'customer-timeline-test' });
+  const served = createDataSource({ url: serverUrl, poolSize: config.DB_POOL_SIZE, timeouts: sessionTimeouts(config) });
+  await Promise.all([db.initialize(), served.initialize()]);
+  const server = await createTimelineServer({ config, db: served, schema: await buildTimelineSchema(), log });
   const port = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
 
-  const graphql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
+  const post = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> => {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query, variables }),
     });
-    return (await response.json()) as GraphQLResponse<T>;
+    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<T> };
   };
+  const graphql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => (await post<T>(query, variables)).body;
 
   return {
     url,
     origin: `http://127.0.0.1:${port}`,
     db,
-    database: Database.configured(db, config, log),
+    database: Database.configured(served, config, log),
     config,
     realtime: server.realtime,
     graphql,
+    post,
     async data<T>(query: string, variables?: Record<string, unknown>) {
       const response = await graphql<T>(query, variables);
       if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
@@ -66,6 +84,7 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
     },
     async stop() {
       await server.stop();
+      await served.destroy().catch(() => undefined);
       await db.destroy();
       await database.drop();
     },
