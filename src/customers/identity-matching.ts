@@ -41,52 +41,52 @@ export async function identifierOwners(sql: Sql, identifiers: readonly Normalise
 export type CustomerLock = 'profile' | 'events';
 
 const LOCK_CLAUSE: Record<CustomerLock, string> = { profile: 'FOR NO KEY UPDATE', events: 'FOR KEY SHARE' };
-/** merged_into always names the live root, so two hops suffice; more means a merge moved it meanwhile. */
-const MAX_HOPS = 4;
+/** Merges that commit between finding a customer's survivor and locking it make the lookup run again, this many times. */
+const MAX_ATTEMPTS = 4;
 
 type LockedRow = CustomerRow & { merged_into: string | null };
 
 /**
  * Locks the live customer each key names (the survivor when the key was merged away), so that
  * what this transaction writes for it cannot land on a customer a concurrent merge has just
- * merged away. Rows are locked in id order within each step, and a lock waits for a merge in
- * progress, after which PostgreSQL hands back the row as the merge left it; a merged-away row
- * is then followed to its survivor. Answers the live row per key (null for an unknown key).
+ * merged away. One statement finds the survivors and locks every row involved, the keys
+ * themselves, their survivors and `alsoLock` (e.g. the customers rows will name as their
+ * origin), in id order, the order merges and unmerges lock in too, so they wait for each other
+ * instead of deadlocking. A lock waits for a merge in progress, after which PostgreSQL hands back
+ * the row as the merge left it: if that names a survivor not locked yet, the lookup runs again.
+ * Answers the live row per key (null for an unknown key).
  */
-export async function lockLiveCustomers(sql: Sql, keys: readonly string[], lock: CustomerLock): Promise<Map<string, CustomerRow | null>> {
-  const result = new Map<string, CustomerRow | null>();
-  const locked = new Map<string, LockedRow>();
-  let pending = new Map([...new Set(keys)].map((key) => [key, key]));
-  let followed = false;
-  for (let hop = 0; pending.size > 0; hop++) {
-    if (hop >= MAX_HOPS) throw new LostRace('a customer being merged');
-    const toLock = [...new Set(pending.values())].filter((key) => !locked.has(key));
-    if (toLock.length > 0) {
-      const rows = await sql.query<LockedRow>(
-        `SELECT ${CUSTOMER_COLUMNS}, c.merged_into FROM customer c WHERE c.id = ANY($1::uuid[]) ORDER BY c.id ${LOCK_CLAUSE[lock]}`,
-        [toLock],
-      );
-      for (const row of rows) locked.set(row.id, row);
+export async function lockLiveCustomers(
+  sql: Sql,
+  keys: readonly string[],
+  lock: CustomerLock,
+  alsoLock: readonly string[] = [],
+): Promise<Map<string, CustomerRow | null>> {
+  const requested = [...new Set(keys)];
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const rows = await sql.query<LockedRow>(
+      `SELECT ${CUSTOMER_COLUMNS}, c.merged_into FROM customer c
+       WHERE c.id = ANY($1::uuid[]) OR c.id = ANY($2::uuid[])
+          OR c.id IN (SELECT merged_into FROM customer WHERE id = ANY($1::uuid[]) AND merged_into IS NOT NULL)
+       ORDER BY c.id ${LOCK_CLAUSE[lock]}`,
+      [requested, [...new Set(alsoLock)]],
+    );
+    const locked = new Map(rows.map((row) => [row.id, row]));
+    const result = new Map<string, CustomerRow | null>();
+    let settled = true;
+    for (const key of requested) {
+      const row = locked.get(key);
+      if (!row) {
+        result.set(key, null);
+        continue;
+      }
+      const live = locked.get(row.merged_into ?? key);
+      if (!live || live.merged_into) settled = false;
+      else result.set(key, withoutMergedInto(live));
     }
-    const next = new Map<string, string>();
-    for (const [requested, candidate] of pending) {
-      const row = locked.get(candidate);
-      if (!row) result.set(requested, null);
-      else if (row.merged_into) next.set(requested, row.merged_into);
-      else result.set(requested, withoutMergedInto(row));
-    }
-    if (next.size > 0) followed = true;
-    pending = next;
+    if (settled) return result;
   }
-  if (followed) {
-    // A merged-away key was followed without holding its survivor yet: check, now that the
-    // survivor is held (and no merge or unmerge of it can commit), that it still is the survivor.
-    const fresh = await sql.query<{ id: string; live: string }>(`SELECT id, coalesce(merged_into, id) AS live FROM customer WHERE id = ANY($1::uuid[])`, [
-      [...result.keys()],
-    ]);
-    for (const { id, live } of fresh) if (result.get(id) && result.get(id)!.id !== live) throw new LostRace('a customer being merged');
-  }
-  return result;
+  throw new LostRace('a customer being merged');
 }
 
 export async function lockLiveCustomer(sql: Sql, key: string, lock: CustomerLock): Promise<CustomerRow | null> {

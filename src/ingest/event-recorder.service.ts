@@ -158,7 +158,14 @@ export class EventRecorder {
     const identifiers = events.flatMap((e) => ('identifier' in e.customer ? [e.customer.identifier] : []));
     const byIdentifier = await identifierOwners(sql, identifiers);
     const keys = events.flatMap((e) => ('key' in e.customer ? [e.customer.key] : []));
-    const live = await lockLiveCustomers(sql, [...keys, ...[...byIdentifier.values()].map((owner) => owner.key)], 'events');
+    // Rows name their origin customer too (a foreign key, so inserting them locks it): lock those now, in order.
+    const owners = [...byIdentifier.values()];
+    const live = await lockLiveCustomers(
+      sql,
+      [...keys, ...owners.map((owner) => owner.key)],
+      'events',
+      owners.flatMap((owner) => (owner.originKey ? [owner.originKey] : [])),
+    );
     if (byIdentifier.size > 0) {
       // Now that their customers are held, no merge can move these identifiers; one that moved
       // before we held them means reading again.
