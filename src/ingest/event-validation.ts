@@ -44,8 +44,11 @@ const url = storableString()
 const commonSchema = z.object({
   occurredAt: z
     .date()
-    .refine((at) => at.getTime() >= EARLIEST_OCCURRED_AT.getTime(), { message: `is before ${EARLIEST_OCCURRED_AT.toISOString()}, the earliest date taken` })
-    .refine((at) => at.getTime() <= Date.now() + MAX_FUTURE_MS, { message: 'is more than a day in the future' }),
+    .refine((at) => at.getTime() >= EARLIEST_OCCURRED_AT.getTime(), {
+      message: `is before ${EARLIEST_OCCURRED_AT.toISOString()}, the earliest date taken`,
+      params: { userErrorCode: UserErrorCode.OUT_OF_RANGE },
+    })
+    .refine((at) => at.getTime() <= Date.now() + MAX_FUTURE_MS, { message: 'is more than a day in the future', params: { userErrorCode: UserErrorCode.OUT_OF_RANGE } }),
   direction: z.enum(Direction).nullish(),
   source: text(100).nullish(),
   externalId: text(200).nullish(),

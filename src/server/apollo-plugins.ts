@@ -5,13 +5,15 @@ import type { Logger } from '../core/logger';
 import { checkCost } from '../query-limits/check-operation';
 import { costReport } from '../query-limits/operation-cost';
 import type { QueryLimits } from '../query-limits/query-limits';
+import { unstorableInput } from '../query-limits/unstorable-input';
 import { hasUnavailable } from './error-policy';
 import type { RequestContext } from './request-context';
 
 /**
  * The cost bound, after validation and before execution (so page sizes given as variables
- * count), and `extensions.cost` on every response. Depth, aliases and tokens are bounded by
- * the validation rules and parse options the server is built with.
+ * count), unstorable text in a query's arguments, and `extensions.cost` on every response.
+ * Depth, aliases and tokens are bounded by the validation rules and parse options the server
+ * is built with.
  */
 export function operationLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<RequestContext> {
   return {
@@ -20,6 +22,8 @@ export function operationLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits
         async didResolveOperation({ document, request, operation, contextValue }) {
           contextValue.info.operation = operation?.operation ?? null;
           contextValue.info.requestedCost = checkCost(schema, document, request.operationName, request.variables, limits);
+          const unstorable = operation ? unstorableInput(operation, document, request.variables) : null;
+          if (unstorable) throw unstorable;
         },
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single') return;

@@ -6,10 +6,10 @@ import type { Config } from '../core/config';
 import { ErrorCode } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { newRequestScope, runInScope } from '../core/request-scope';
-import { findUnstorableText } from '../core/storable-text';
 import { checkOperation } from '../query-limits/check-operation';
 import { costReport } from '../query-limits/operation-cost';
 import type { QueryLimits } from '../query-limits/query-limits';
+import { unstorableInput } from '../query-limits/unstorable-input';
 import { EndReason } from '../realtime/errors';
 import type { RealtimeHub } from '../realtime/realtime-hub';
 import { publicError } from './error-policy';
@@ -107,8 +107,8 @@ export function attachSubscriptionServer(options: {
         if (operation.operation !== 'subscription') {
           return [requestError('Only subscriptions are served over WebSocket; send queries and mutations as HTTP POST to /graphql.', 'OPERATION_NOT_SUPPORTED')];
         }
-        const unstorable = findUnstorableText(payload.variables ?? {});
-        if (unstorable) return [requestError(`Variable \`${unstorable.join('.')}\` contains characters that cannot be stored (NUL, or an unpaired UTF-16 surrogate).`, 'UNSTORABLE_TEXT')];
+        const unstorable = unstorableInput(operation, checked.document, payload.variables);
+        if (unstorable) return [unstorable];
         // The subscribe phase (customer lookup, cursor check, replay registration) runs within
         // the same bounds as an HTTP request; deliveries afterwards are bounded per item.
         const scope = newRequestScope({ timeoutMs: config.OPERATION_TIMEOUT_MS, maxConnections: config.DB_CONNECTIONS_PER_REQUEST });
