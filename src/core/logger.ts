@@ -18,8 +18,8 @@ const SQLSTATE = /^[0-9A-Z]{5}$/;
 const DATABASE_FIELDS = ['severity', 'constraint', 'table', 'column', 'dataType', 'routine'] as const;
 
 export function safeError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { type: typeof error };
-  const code = (error as { code?: unknown }).code;
+  if (typeof error !== 'object' || error === null) return { type: typeof error };
+  const { code, message, stack } = error as { code?: unknown; message?: unknown; stack?: unknown };
   if (typeof code === 'string' && SQLSTATE.test(code)) {
     const fields: Record<string, unknown> = { type: error.constructor.name, code };
     for (const field of DATABASE_FIELDS) {
@@ -28,5 +28,5 @@ export function safeError(error: unknown): Record<string, unknown> {
     }
     return fields;
   }
-  return { type: error.constructor.name, ...(typeof code === 'string' ? { code } : {}), message: error.message, stack: error.stack };
+  return { type: error.constructor.name, ...(typeof code === 'string' ? { code } : {}), message, stack };
 }

@@ -33,8 +33,9 @@ const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOST
 export function classifyDatabaseError(error: unknown): DatabaseFailure {
   if (error instanceof LostRace) return 'retry';
   if (error instanceof StatementDeadline) return 'timeout';
-  if (!(error instanceof Error)) return 'other';
-  const code = (error as { code?: unknown }).code;
+  // Duck-typed: errors from Node's sockets may come from another realm (a test runner's VM).
+  if (typeof error !== 'object' || error === null) return 'other';
+  const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
     // SQLSTATE classes: https://www.postgresql.org/docs/current/errcodes-appendix.html
     if (code === '40P01' || code === '40001') return 'retry';
@@ -44,8 +45,9 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure {
     if (code.startsWith('22') || code.startsWith('23') || code === 'P0001') return 'refused';
     if (SOCKET_ERRORS.has(code)) return 'unavailable';
   }
-  if (error.message === 'timeout exceeded when trying to connect') return 'timeout';
-  if (/^Connection terminated|^Client has encountered a connection error|^Connection ended/.test(error.message)) return 'unavailable';
+  if (typeof message !== 'string') return 'other';
+  if (message === 'timeout exceeded when trying to connect') return 'timeout';
+  if (/^Connection terminated|^Client has encountered a connection error|^Connection ended/.test(message)) return 'unavailable';
   return 'other';
 }
 

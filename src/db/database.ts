@@ -139,7 +139,7 @@ export class Database implements Sql {
       const result = await client.query({ text, values: params, query_timeout: deadlineMs } as never);
       return (result as unknown as { rows: Row[] }).rows;
     } catch (error) {
-      if (error instanceof Error && error.message === 'Query read timeout') throw new StatementDeadline();
+      if ((error as { message?: unknown } | null)?.message === 'Query read timeout') throw new StatementDeadline();
       throw error;
     }
   }
