@@ -1,9 +1,10 @@
-# The API server for docker compose. Builds once, runs the compiled JavaScript.
+# The API server for docker compose: the README's install and build, then the compiled JavaScript.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY .swcrc tsconfig.json ./
+COPY scripts ./scripts
 COPY src ./src
 COPY migrations ./migrations
 COPY bench ./bench
