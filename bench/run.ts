@@ -10,6 +10,7 @@ import { startServer } from './bench-server';
 import { Cleanup, inSection } from './cleanup';
 import { loadTimelines, type LoadedTimelines } from './load-timelines';
 import { explainAnalyze, serverTimelineStatement, TIMELINE_INDEX, usesTimelineIndex } from './query-plan';
+import { benchmarkHostileRequests } from './hostile-requests';
 import { benchmarkSearch } from './search';
 import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Summary } from './stats';
 import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeline-pages';
@@ -18,12 +19,13 @@ import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeli
  * Two sections, each in fresh databases of its own:
  * - timeline: pages of one customer with 100,000 events: the first page and a deep one through
  *   the real server over HTTP, and the same rows by one raw query as the floor;
- * - search: searchCustomers for each kind of query on the demo data and on 100,000 customers (./search.ts).
+ * - search: searchCustomers for each kind of query on the demo data and on 100,000 customers (./search.ts);
+ * - hostile: requests the query bounds refuse, and a flood they let through (./hostile-requests.ts).
  * `npm run bench`; BENCH_DATABASE_URL (or DATABASE_URL) picks a server, BENCH_ITERATIONS the sample
- * count, BENCH_ONLY=timeline or BENCH_ONLY=search runs one section.
+ * count, BENCH_ONLY=timeline, search or hostile runs one section.
  */
 
-const SECTIONS = ['timeline', 'search'] as const;
+const SECTIONS = ['timeline', 'search', 'hostile'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const DEEP_PAGE = 200;
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     console.log(`database    ${server.description}`);
     if (sections.includes('timeline')) await inSection(cleanup, (section) => benchmarkTimeline(server, iterations, section));
     if (sections.includes('search')) await benchmarkSearch(server, iterations, WARMUP, cleanup);
+    if (sections.includes('hostile')) await inSection(cleanup, (section) => benchmarkHostileRequests(server, section));
   } finally {
     await cleanup.run();
   }

@@ -60,4 +60,23 @@ describe('the agent card', () => {
     expect(card.timeline.edges.every((e: any) => e.node.customer.id === customerId)).toBe(true);
     expect(response.extensions?.sqlStatements).toBeLessThanOrEqual(4);
   });
+
+  it('costs the same statements for a list of customers with their consent history as for one (no query per customer)', async () => {
+    const name = unique('hist');
+    for (let i = 0; i < 6; i++) {
+      const { upsertCustomer } = await server.data(`mutation ($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { customer { id } ${USER_ERRORS} } }`, {
+        input: { displayName: `${name} ${i}`, identifiers: [{ kind: 'EMAIL', value: `${name}.${i}@example.com` }] },
+      });
+      await server.data(`mutation ($input: UpdatePreferencesInput!) { updatePreferences(input: $input) { ${USER_ERRORS} } }`, {
+        input: { customerId: upsertCustomer.customer.id, consents: [{ channel: 'EMAIL', granted: i % 2 === 0 }] },
+      });
+    }
+    const LIST = `query ($q: String!, $n: Int) { searchCustomers(query: $q, first: $n) { edges { node { id consentHistory(first: 5) { edges { node { channel granted } } } preferences { consentHistory(first: 5) { edges { node { channel } } } } } } } }`;
+    const one = await server.graphql(LIST, { q: name, n: 1 });
+    const six = await server.graphql(LIST, { q: name, n: 6 });
+    expect(six.errors).toBeUndefined();
+    expect(six.data.searchCustomers.edges).toHaveLength(6);
+    for (const { node } of six.data.searchCustomers.edges) expect(node.consentHistory.edges).toHaveLength(1);
+    expect(six.extensions?.sqlStatements).toBe(one.extensions?.sqlStatements);
+  });
 });
