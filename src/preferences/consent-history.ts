@@ -3,6 +3,7 @@ import { badUserInput } from '../core/errors';
 import type { Sql } from '../db/database';
 import { connectionFrom, type PageRequest } from '../relay/connection';
 import { decodeCursor, encodeCursor } from '../relay/cursor';
+import { pagesInGroups } from '../relay/grouped-pages';
 import { ConsentChange, type ConsentChangeConnection } from './preferences.types';
 
 /** One customer's consent history page, as the history loader batches them. */
@@ -37,22 +38,8 @@ interface ConsentChangeRow {
 export class ConsentHistory {
   constructor(private readonly db: Sql) {}
 
-  async pages(requests: readonly ConsentHistoryRequest[]): Promise<ConsentChangeConnection[]> {
-    const groups = new Map<string, ConsentHistoryRequest[]>();
-    for (const request of requests) {
-      const key = JSON.stringify([request.channel, request.page]);
-      const group = groups.get(key);
-      if (group) group.push(request);
-      else groups.set(key, [request]);
-    }
-    const results = new Map<ConsentHistoryRequest, ConsentChangeConnection>();
-    await Promise.all(
-      [...groups.values()].map(async (group) => {
-        const pages = await this.pageGroup(group);
-        group.forEach((request, i) => results.set(request, pages[i]));
-      }),
-    );
-    return requests.map((request) => results.get(request)!);
+  pages(requests: readonly ConsentHistoryRequest[]): Promise<ConsentChangeConnection[]> {
+    return pagesInGroups(requests, (request) => [request.channel, request.page], (group) => this.pageGroup(group));
   }
 
   private async pageGroup(group: ConsentHistoryRequest[]): Promise<ConsentChangeConnection[]> {

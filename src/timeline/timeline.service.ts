@@ -1,5 +1,6 @@
 import type { Sql } from '../db/database';
 import { connectionFrom, type PageRequest } from '../relay/connection';
+import { pagesInGroups } from '../relay/grouped-pages';
 import { decodeTimelineCursor } from './cursor';
 import { toTimelineEvent, type TimelineConnection, type TimelineEvent, type TimelineEventRow } from './timeline-event.types';
 import { timelineFilterConditions, type TimelineFilter } from './timeline-filter';
@@ -24,21 +25,7 @@ export class TimelineService {
    * distinct argument set, not one per customer.
    */
   async pages(requests: readonly TimelinePageRequest[]): Promise<TimelineConnection[]> {
-    const groups = new Map<string, TimelinePageRequest[]>();
-    for (const request of requests) {
-      const key = JSON.stringify([request.page, request.filter]);
-      const group = groups.get(key);
-      if (group) group.push(request);
-      else groups.set(key, [request]);
-    }
-    const results = new Map<TimelinePageRequest, TimelineConnection>();
-    await Promise.all(
-      [...groups.values()].map(async (group) => {
-        const pages = await this.pageGroup(group);
-        group.forEach((request, i) => results.set(request, pages[i]));
-      }),
-    );
-    return requests.map((request) => results.get(request)!);
+    return pagesInGroups(requests, (request) => [request.page, request.filter], (group) => this.pageGroup(group));
   }
 
   private async pageGroup(group: TimelinePageRequest[]): Promise<TimelineConnection[]> {
