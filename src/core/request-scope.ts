@@ -11,7 +11,7 @@ export interface RequestScope {
   /** SQL statements run so far. */
   statements: number;
   /** Epoch milliseconds after which no statement starts and running ones are cut short. */
-  readonly deadline: number;
+  deadline: number;
   /** Pooled connections this request may hold at once. */
   readonly maxConnections: number;
   /** Pooled connections it holds now. */

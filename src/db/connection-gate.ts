@@ -19,11 +19,13 @@ export async function takeConnectionSlot(scope: RequestScope | undefined): Promi
       scope.connectionsHeld++;
       resolve();
     };
-    const timer = setTimeout(() => {
-      const index = scope.waiting.indexOf(take);
-      if (index >= 0) scope.waiting.splice(index, 1);
-      reject(timedOut());
-    }, scope.deadline - Date.now());
+    const timer = Number.isFinite(scope.deadline)
+      ? setTimeout(() => {
+          const index = scope.waiting.indexOf(take);
+          if (index >= 0) scope.waiting.splice(index, 1);
+          reject(timedOut());
+        }, scope.deadline - Date.now())
+      : undefined;
     scope.waiting.push(take);
   });
 }

@@ -37,6 +37,13 @@ type Owner = IdentifierOwner | { create: NormalisedIdentifier } | null;
 /** What becomes of one item of a batch. */
 type Outcome = { payload: RecordEventPayload } | { insert: true } | { sameAs: number };
 
+/** Carries a batch's answers out of a transaction that is rolled back because none of them stored anything. */
+class NothingToKeep extends Error {
+  constructor(readonly results: RecordEventPayload[]) {
+    super('nothing to keep');
+  }
+}
+
 /** Stores interactions pushed by integrations: validated, idempotent, each item on its own. */
 export class EventRecorder {
   constructor(
@@ -79,10 +86,17 @@ export class EventRecorder {
 
     let stored: RecordEventPayload[];
     try {
-      stored = await this.db.transaction((sql) => this.storeBatch(sql, toStore));
+      stored = await this.db.transaction(async (sql) => {
+        const results = await this.storeBatch(sql, toStore);
+        // Nothing new to keep (repeats and user errors only): undo whatever was written on the
+        // way, such as a customer made for an identifier whose event then lost a race.
+        if (!results.some((result) => result.created)) throw new NothingToKeep(results);
+        return results;
+      });
     } catch (error) {
+      if (error instanceof NothingToKeep) stored = error.results;
       // A single event the database refused: its transaction is rolled back, so nothing is stored.
-      if (toStore.length === 1 && isRefusedByDatabase(error)) stored = [refused(toStore[0].path)];
+      else if (toStore.length === 1 && isRefusedByDatabase(error)) stored = [refused(toStore[0].path)];
       else throw error;
     }
     let next = 0;

@@ -99,8 +99,8 @@ export async function createTimelineServer(options: { config: Config; db: DataSo
   app.get('/readyz', async (_req, res) => {
     const changeFeed = realtime.isListening ? 'listening' : 'reconnecting';
     if (stopping) return void res.status(503).json({ status: 'stopping', database: database.isReachable ? 'ok' : 'unreachable', changeFeed });
-    const database_ = await databaseAnswers(database, config.READYZ_TIMEOUT_MS);
-    res.status(database_ === 'ok' ? 200 : 503).json({ status: database_ === 'ok' ? 'ready' : 'not ready', database: database_, changeFeed });
+    const answer = await databaseAnswers(database, config.READYZ_TIMEOUT_MS);
+    res.status(answer === 'ok' ? 200 : 503).json({ status: answer === 'ok' ? 'ready' : 'not ready', database: answer, changeFeed });
   });
   if (config.GRAPHIQL) {
     app.get('/graphql', (req, res, next) => {

@@ -117,7 +117,15 @@ export function attachSubscriptionServer(options: {
         contextValue.info.requestedCost = checked.cost;
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
-      subscribe: (args) => runInScope((args.contextValue as RequestContext).info.scope!, () => subscribe(args)),
+      subscribe: async (args) => {
+        const scope = (args.contextValue as RequestContext).info.scope!;
+        try {
+          return await runInScope(scope, () => subscribe(args));
+        } finally {
+          // The deadline bounds the subscribe phase; a subscription then lives as long as it is wanted.
+          scope.deadline = Number.POSITIVE_INFINITY;
+        }
+      },
       onOperation: async (_ctx, _id, _payload, _args, operationResult) => {
         // A subscription that could not start answers like one that failed validation: with an
         // `error` message (the client's sink.error), not a `next` carrying errors.
