@@ -34,3 +34,8 @@ export function runInScope<T>(scope: RequestScope, fn: () => T): T {
 export function currentScope(): RequestScope | undefined {
   return storage.getStore();
 }
+
+/** Runs `fn` outside any request's scope: for process-wide work a request happens to start. */
+export function runOutsideScope<T>(fn: () => T): T {
+  return storage.exit(fn);
+}

@@ -1,4 +1,5 @@
 import type { Notification } from 'pg';
+import { runOutsideScope } from '../core/request-scope';
 
 type Work = { notification: Notification } | { task: () => Promise<void> };
 
@@ -42,7 +43,9 @@ export class DeliveryQueue {
   private enqueue(work: Work): void {
     this.work.push(work);
     if (!this.working) {
-      this.working = this.workOff().finally(() => {
+      // The queue serves the whole process: it must not run within (and count against) the
+      // request whose subscription happened to start it.
+      this.working = runOutsideScope(() => this.workOff()).finally(() => {
         this.working = null;
       });
     }
