@@ -54,8 +54,9 @@ export class FaultProxy {
   }
 
   async heal(): Promise<void> {
+    // Piping a flowing pair a second time would deliver every byte twice.
+    if (this.partitioned) for (const pair of this.pairs) flow(pair);
     this.partitioned = false;
-    for (const pair of this.pairs) flow(pair);
     if (!this.listener) await this.start(this.port);
   }
 
