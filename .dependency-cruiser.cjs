@@ -10,6 +10,7 @@ const LAYERS = [
   ['db'],
   ['relay'],
   ['changefeed'],
+  ['access'],
   ['customers'],
   ['timeline'],
   ['preferences'],

@@ -1,4 +1,4 @@
-import { summarise } from '../src/ingest/summary';
+import { summarise } from '../src/timeline/summary';
 import { CallOutcome, Channel, Direction, EventKind, PurchaseStatus, SurveyKind } from '../src/core/enums';
 import type { Random } from '../src/seed/random';
 

@@ -54,4 +54,4 @@ for (const folder of FOLDERS) {
   }
 }
 const elapsed = Math.round(performance.now() - started);
-console.log(`build: ${built} of ${all.length} files compiled${removed ? `, ${removed} stale removed` : ''} in ${elapsed} ms`);
+console.error(`build: ${built} of ${all.length} files compiled${removed ? `, ${removed} stale removed` : ''} in ${elapsed} ms`);

@@ -18,7 +18,7 @@ const UNSTORABLE = ['Maya\u0000Okafor', 'Maya\ud800', '\udc00Okafor'];
 let server: TestServer;
 let schema: GraphQLSchema;
 let client: Client;
-let ids: { a: string; b: string; merged: string; survivor: string; event: string };
+let ids: { a: string; b: string; merged: string; survivor: string; event: string; key: string };
 const emailOfA = `${unique('fuzz-a')}@example.com`;
 
 beforeAll(async () => {
@@ -33,7 +33,8 @@ beforeAll(async () => {
   const { recordCall } = await server.data(`mutation ($input: RecordCallInput!) { recordCall(input: $input) { event { id } } }`, {
     input: { customerId: a.id, occurredAt: '2026-01-01T00:00:00Z', outcome: 'ANSWERED' },
   });
-  ids = { a: a.id, b: b.id, merged: merged.id, survivor: survivor.id, event: recordCall.event.id };
+  const key = await server.createKey({ role: 'ANALYST' as never });
+  ids = { a: a.id, b: b.id, merged: merged.id, survivor: survivor.id, event: recordCall.event.id, key: Buffer.from(`ApiKey:${key.id}`).toString('base64url') };
 });
 afterAll(async () => {
   await client.dispose();
@@ -86,6 +87,8 @@ const examples = (): [mutation: string, input: Record<string, unknown>][] => [
   ['recordEvents', { events: [{ surveyResponse: { customerId: ids.a, ...survey() } }] }],
   ['mergeCustomers', { survivorId: ids.a, mergedId: ids.b, dryRun: true, source: 'agent' }],
   ['unmergeCustomers', { mergedId: ids.merged }],
+  ['createApiKey', { name: 'Fuzzed key', role: 'ANALYST' }],
+  ['revokeApiKey', { id: ids.key }],
 ];
 
 function documentFor(mutation: string): string {

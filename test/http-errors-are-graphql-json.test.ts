@@ -8,7 +8,7 @@ afterAll(() => server.stop());
 
 /** The answer as a client sees it: status, content type, and the parsed JSON (or the raw text). */
 async function send(path: string, init: RequestInit = {}): Promise<{ status: number; type: string; text: string; json: any }> {
-  const response = await fetch(`${server.origin}${path}`, init);
+  const response = await fetch(`${server.origin}${path}`, { ...init, headers: { authorization: `Bearer ${server.adminKey}`, ...(init.headers as Record<string, string>) } });
   const text = await response.text();
   let json: any = null;
   try {

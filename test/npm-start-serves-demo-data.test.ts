@@ -23,8 +23,14 @@ afterAll(async () => {
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
-async function post(port: number, query: string, variables?: Record<string, unknown>) {
-  const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+let keys: Record<string, string> = {};
+
+async function post(port: number, query: string, variables?: Record<string, unknown>, key = keys.AGENT) {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
   return response.json() as Promise<any>;
 }
 
@@ -37,6 +43,15 @@ describe('npm start on a fresh clone', () => {
     expect(seeded?.customers).toBeGreaterThanOrEqual(200);
     expect(seeded?.events).toBeGreaterThanOrEqual(10_000);
 
+    // One demo key per role, in a file next to the database, named in the log; GraphiQL starts with the AGENT key.
+    const keysFile = path.join(dataDir, 'demo-api-keys.json');
+    expect(first.logs.find((l) => typeof l.msg === 'string' && l.msg.startsWith('demo API keys'))).toMatchObject({ file: keysFile, created: true });
+    keys = JSON.parse(await fs.readFile(keysFile, 'utf8'));
+    expect(Object.keys(keys).sort()).toEqual(['ADMIN', 'AGENT', 'ANALYST', 'INTEGRATION']);
+    const page = await (await fetch(`http://127.0.0.1:${env.PORT}/graphql`, { headers: { accept: 'text/html' } })).text();
+    expect(page).toContain(keys.AGENT);
+    expect(await post(Number(env.PORT), `{ viewer { role } }`, undefined, '')).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED' } }] });
+
     const { data } = await post(Number(env.PORT), MAYA, { identifier: { kind: 'SOCIAL', namespace: 'instagram', value: '@Maya.Runs' } });
     const maya = data.customerByIdentifier;
     expect(maya.displayName).toBe('Maya Okafor');
@@ -48,7 +63,7 @@ describe('npm start on a fresh clone', () => {
     // SIGTERM while a large write is in flight: the write completes, then the process exits 0.
     const customerId = (await post(Number(env.PORT), `{ customerByIdentifier(identifier: {kind: EMAIL, value: "maya.okafor@example.com"}) { id } }`)).data.customerByIdentifier.id;
     const events = Array.from({ length: 1000 }, (_, i) => ({ call: { customerId, occurredAt: new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString(), outcome: 'MISSED', source: 'shutdown-test', externalId: String(i) } }));
-    const inFlight = post(Number(env.PORT), `mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, { input: { events } });
+    const inFlight = post(Number(env.PORT), `mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, { input: { events } }, keys.INTEGRATION);
     await new Promise((resolve) => setTimeout(resolve, 30));
     first.child.kill('SIGTERM');
     const written = await inFlight;
@@ -61,6 +76,7 @@ describe('npm start on a fresh clone', () => {
     const second = startServerProcess(env);
     await second.waitForLog((l) => typeof l.msg === 'string' && l.msg.includes('serving GraphQL'));
     expect(second.logs.some((l) => l.msg === 'demo data loaded')).toBe(false);
+    expect(second.logs.find((l) => typeof l.msg === 'string' && l.msg.startsWith('demo API keys'))).toMatchObject({ created: false });
     const again = await post(Number(env.PORT), `{ customerByIdentifier(identifier: {kind: PHONE, value: "+44 20 7946 0123"}) { displayName timeline(first: 1, filter: {kinds: [CALL], until: "2020-01-02T00:00:00Z"}) { edges { node { source } } } } }`);
     expect(again.data.customerByIdentifier).toEqual({ displayName: 'Maya Okafor', timeline: { edges: [{ node: { source: 'shutdown-test' } }] } });
     second.child.kill('SIGINT');

@@ -57,7 +57,8 @@ describe('query bounds, checked before anything runs', () => {
     expect(cost.limit).toBe(limits().cost);
     expect(cost.actual).toBeGreaterThan(0);
     expect(cost.actual).toBeLessThanOrEqual(cost.requested);
-    expect(cost.remaining).toBe(cost.limit - cost.actual);
+    // What is left of the credential's budget, in the answer and in its headers.
+    expect(String(cost.remaining)).toBe(allowed.headers.get('ratelimit-remaining'));
   });
 
   it('refuses more aliases than MAX_QUERY_ALIASES', async () => {

@@ -12,8 +12,10 @@ let server: TestServer;
 let workDir: string;
 let snippetFile: string;
 const children: ChildProcess[] = [];
+let agentKey: string;
 beforeAll(async () => {
   server = await startTestServer();
+  agentKey = (await server.createKey({ role: 'AGENT' as never })).secret;
   // The snippet exactly as README.md shows it, placed under dist/ so that its imports
   // resolve to this project's node_modules.
   const docs = await fs.readFile(path.join(ROOT, 'README.md'), 'utf8');
@@ -33,7 +35,7 @@ afterAll(async () => {
 function runSnippet(customerId: string): { child: ChildProcess; lines: string[] } {
   const child = spawn(process.execPath, [snippetFile], {
     cwd: workDir,
-    env: { ...process.env, TIMELINE_WS_URL: wsUrlOf(server.url), CUSTOMER_ID: customerId },
+    env: { ...process.env, TIMELINE_WS_URL: wsUrlOf(server.url), TIMELINE_API_KEY: agentKey, CUSTOMER_ID: customerId },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

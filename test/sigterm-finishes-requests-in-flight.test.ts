@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { Client } from 'pg';
+import { bearerFor } from './support/credentials';
 import { killServerProcesses, startServerProcessOn } from './support/processes';
 import { sleep } from './support/subscriptions';
 import { createTestDatabase } from './support/test-database';
@@ -17,7 +18,7 @@ afterAll(async () => {
 /** One HTTP request on `agent`, answering status, body and the socket it went over. */
 function request(agent: http.Agent, url: string, method: string, body?: unknown): Promise<{ status: number; body: any; socket: net.Socket }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
+    const req = http.request(url, { method, agent, headers: body ? { 'content-type': 'application/json', authorization: bearerFor(url) } : {} }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (text += chunk));

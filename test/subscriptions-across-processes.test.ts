@@ -5,7 +5,7 @@ import { openClient, sleep, subscribe, type Subscription } from './support/subsc
 import { createTestDatabase } from './support/test-database';
 import { Client as PgClient } from 'pg';
 
-type Process = ServerProcess & { url: string };
+type Process = ServerProcess & { url: string; adminKey: string };
 let database: { url: string; drop(): Promise<void> };
 let a: Process;
 let b: Process;
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 async function post(server: Process, query: string, variables?: Record<string, unknown>): Promise<any> {
-  const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminKey}` }, body: JSON.stringify({ query, variables }) });
   const body = (await response.json()) as any;
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;

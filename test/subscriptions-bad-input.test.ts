@@ -1,7 +1,7 @@
 import type { Client } from 'graphql-ws';
 import { toGlobalId } from '../src/relay/global-id';
 import { createCustomer, unique } from './support/factories';
-import { openClient, openRawSocket, sleep, subscribe, untilSubscribed, type Subscription } from './support/subscriptions';
+import { connectionInit, openClient, openRawSocket, sleep, subscribe, untilSubscribed, type Subscription } from './support/subscriptions';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;
@@ -88,7 +88,7 @@ describe('subscriptions given bad input', () => {
 
   it('closes a socket that sends a message over 1 MiB with 1009, and only that socket', async () => {
     const raw = await openRawSocket(server.url);
-    raw.socket.send(JSON.stringify({ type: 'connection_init' }));
+    raw.socket.send(connectionInit(server.url));
     await until(() => raw.messages.some((m) => m.type === 'connection_ack'));
     raw.socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { timelineEventAdded { id } } # ${'x'.repeat(1024 * 1024)}` } }));
     const { code } = await raw.closed;

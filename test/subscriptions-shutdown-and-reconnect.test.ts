@@ -1,6 +1,6 @@
 import { createCustomer, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
-import { openClient, openRawSocket, sleep, subscribe, untilSubscribed } from './support/subscriptions';
+import { connectionInit, openClient, openRawSocket, sleep, subscribe, untilSubscribed } from './support/subscriptions';
 import { startTestServer, type TestServer } from './support/test-server';
 
 const RECORD_CALL = `mutation ($input: RecordCallInput!) { recordCall(input: $input) { event { id } ${USER_ERRORS} } }`;
@@ -20,7 +20,7 @@ describe('the subscription server', () => {
       const client = openClient(server.url);
       const subscription = subscribe(client, `subscription { timelineEventAdded { id } }`);
       const idle = await openRawSocket(server.url);
-      idle.socket.send(JSON.stringify({ type: 'connection_init' }));
+      idle.socket.send(connectionInit(server.url));
       await untilSubscribed(server, 1);
 
       const started = Date.now();

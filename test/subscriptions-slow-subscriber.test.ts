@@ -1,5 +1,5 @@
 import { createCustomer, unique } from './support/factories';
-import { openClient, openRawSocket, sleep, subscribe, untilSubscribed } from './support/subscriptions';
+import { connectionInit, openClient, openRawSocket, sleep, subscribe, untilSubscribed } from './support/subscriptions';
 import { startTestServer, type TestServer } from './support/test-server';
 
 const MAX_QUEUED = 10;
@@ -19,7 +19,7 @@ describe('a subscriber that does not keep up', () => {
 
     // A client that subscribes and then stops reading its socket.
     const slow = await openRawSocket(server.url);
-    slow.socket.send(JSON.stringify({ type: 'connection_init' }));
+    slow.socket.send(connectionInit(server.url));
     await until(() => slow.messages.some((m) => m.type === 'connection_ack'));
     slow.socket.send(JSON.stringify({ id: 'slow', type: 'subscribe', payload: { query: ADDED, variables: { customerId: maya.id } } }));
     await untilSubscribed(server, 2);

@@ -63,13 +63,26 @@ export const DATABASE_DEFAULTS = {
   readinessTimeoutMs: 1000,
 } as const;
 
+/** Credentials: query budgets and WebSocket bounds (see the README's "Access"). */
+export const ACCESS_DEFAULTS = {
+  /** API keys (machines, mostly): points held, points back per second (BUDGET_KEY_CAPACITY, BUDGET_KEY_REFILL_PER_SECOND). */
+  keyBudget: { capacity: 100_000, refillPerSecond: 2_000 },
+  /** Company-login users (BUDGET_USER_CAPACITY, BUDGET_USER_REFILL_PER_SECOND). */
+  userBudget: { capacity: 20_000, refillPerSecond: 500 },
+  /** Open WebSocket connections one credential may hold on one process (WS_MAX_CONNECTIONS_PER_CREDENTIAL). */
+  socketsPerCredential: 20,
+  /** Claim of a company-login token that names its role (AUTH_JWT_ROLE_CLAIM). */
+  roleClaim: 'role',
+} as const;
+
 const milliseconds = (fallback: number) => z.coerce.number().int().min(1).max(3_600_000).default(fallback);
 
 /** Every setting the server reads from the environment, validated once at start-up. */
 const environment = z.object({
   DATABASE_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Where to listen; 127.0.0.1 for the embedded demo (its keys are for this machine), 0.0.0.0 otherwise. */
+  HOST: z.string().optional(),
   /** Folder of the embedded PostgreSQL used when DATABASE_URL is not set. */
   EMBEDDED_PG_DIR: z.string().default(path.join(process.cwd(), '.data', 'postgres')),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
@@ -108,6 +121,25 @@ const environment = z.object({
   DB_ACQUIRE_TIMEOUT_MS: milliseconds(DATABASE_DEFAULTS.acquireTimeoutMs),
   READYZ_TIMEOUT_MS: milliseconds(DATABASE_DEFAULTS.readinessTimeoutMs),
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(REQUEST_DEFAULTS.shutdownDelayMs),
+  BUDGET_KEY_CAPACITY: z.coerce.number().int().min(1).default(ACCESS_DEFAULTS.keyBudget.capacity),
+  BUDGET_KEY_REFILL_PER_SECOND: z.coerce.number().int().min(1).default(ACCESS_DEFAULTS.keyBudget.refillPerSecond),
+  BUDGET_USER_CAPACITY: z.coerce.number().int().min(1).default(ACCESS_DEFAULTS.userBudget.capacity),
+  BUDGET_USER_REFILL_PER_SECOND: z.coerce.number().int().min(1).default(ACCESS_DEFAULTS.userBudget.refillPerSecond),
+  WS_MAX_CONNECTIONS_PER_CREDENTIAL: z.coerce.number().int().min(1).default(ACCESS_DEFAULTS.socketsPerCredential),
+  /** Origins (scheme://host:port, comma-separated) browsers may open WebSockets from, beside this server's own. */
+  WS_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean)),
+  /** OpenID Connect: all three turn company-login tokens on. */
+  AUTH_JWT_ISSUER: z.string().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_JWT_ROLE_CLAIM: z.string().min(1).default(ACCESS_DEFAULTS.roleClaim),
+  /** Key of the hashes that suppressed identifiers are kept as (at least 32 characters); kept in the database when unset. */
+  PRIVACY_HASH_KEY: z.string().min(32).optional(),
+  /** Where the embedded demo writes its API keys; next to EMBEDDED_PG_DIR by default. */
+  DEMO_KEYS_FILE: z.string().optional(),
   /** Report the number of SQL statements a request ran in `extensions.sqlStatements`. */
   EXPOSE_SQL_STATEMENT_COUNT: z
     .enum(['true', 'false'])
@@ -125,5 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  const jwt = [config.AUTH_JWT_ISSUER, config.AUTH_JWT_AUDIENCE, config.AUTH_JWKS_URL].filter(Boolean).length;
+  if (jwt !== 0 && jwt !== 3) throw new Error('Invalid configuration: set all of AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWKS_URL, or none.');
+  return config;
 }

@@ -110,3 +110,20 @@ registerEnumType(SurveyKind, {
     CES: { description: 'Customer effort: scores 1-7 unless `scaleMax` says otherwise.' },
   },
 });
+
+export enum IdentifierKind {
+  EMAIL = 'EMAIL',
+  PHONE = 'PHONE',
+  SOCIAL = 'SOCIAL',
+  EXTERNAL_ID = 'EXTERNAL_ID',
+}
+registerEnumType(IdentifierKind, {
+  name: 'IdentifierKind',
+  description: 'EMAIL and PHONE are global; SOCIAL is scoped by platform, EXTERNAL_ID by source system (`namespace`).',
+  valuesConfig: {
+    EMAIL: { description: 'An e-mail address; matched trimmed and lower-cased.' },
+    PHONE: { description: 'A phone number; matched in E.164, national numbers read in the server\'s default region.' },
+    SOCIAL: { description: 'A handle on the social platform named by `namespace`; matched lower-cased without a leading @.' },
+    EXTERNAL_ID: { description: 'A record id in the source system named by `namespace`, e.g. a Salesforce contact id; matched as given.' },
+  },
+});

@@ -30,6 +30,8 @@ export enum UserErrorCode {
   NOT_MERGED = 'NOT_MERGED',
   /** The database refused the item (a constraint or trigger of the deployment); nothing of it was stored. */
   REFUSED = 'REFUSED',
+  /** The identifier belongs to an erased customer who asked not to be recorded again. */
+  SUPPRESSED = 'SUPPRESSED',
 }
 
 @ObjectType({ description: 'A problem with a mutation input that the caller can fix. Nothing was written.' })
@@ -45,7 +47,7 @@ export class UserError {
 
   @Field({
     description:
-      'Stable machine-readable code: INVALID, REQUIRED, TOO_LONG, OUT_OF_RANGE, NOT_FOUND, CONFLICT, IDENTIFIER_TAKEN, AMBIGUOUS, ALREADY_MERGED, NOT_MERGED, REFUSED.',
+      'Stable machine-readable code: INVALID, REQUIRED, TOO_LONG, OUT_OF_RANGE, NOT_FOUND, CONFLICT, IDENTIFIER_TAKEN, AMBIGUOUS, ALREADY_MERGED, NOT_MERGED, REFUSED, SUPPRESSED.',
   })
   code!: string;
 
@@ -81,6 +83,18 @@ export function badUserInput(message: string, extra: Record<string, unknown> = {
 
 export function notFound(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.NOT_FOUND } });
+}
+
+export function unauthenticated(message = 'A valid credential is required: send Authorization: Bearer <API key or token>.'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+}
+
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+}
+
+export function rateLimited(message: string, retryAfterSeconds: number, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds, ...extra, http: { status: 429 } } });
 }
 
 export function conflict(message: string): GraphQLError {

@@ -1,6 +1,7 @@
 import type { Sql } from '../db/database';
 import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from './customer.types';
-import { Identifier, type IdentifierKind } from './identifier.types';
+import type { IdentifierKind } from '../core/enums';
+import { Identifier } from './identifier.types';
 import type { NormalisedIdentifier } from './identifier-normalisation';
 
 export const IDENTIFIER_COLUMNS = 'customer_id, kind, namespace, value, verified, source, added_at';
@@ -18,6 +19,7 @@ export interface IdentifierRow {
 
 export function toIdentifier(row: IdentifierRow): Identifier {
   return Object.assign(new Identifier(), {
+    customerKey: row.customer_id,
     kind: row.kind,
     namespace: row.namespace === '' ? null : row.namespace,
     value: row.value,

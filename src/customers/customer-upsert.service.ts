@@ -7,7 +7,7 @@ import { LostRace, isRefusedByDatabase } from '../db/database-errors';
 import { savepoint } from '../db/savepoint';
 import { keyOf, toGlobalId } from '../relay/global-id';
 import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from './customer.types';
-import { describeIdentifier, normaliseIdentifier, type NormalisedIdentifier } from './identifier-normalisation';
+import { normaliseIdentifier, type NormalisedIdentifier } from './identifier-normalisation';
 import type { IdentifierInput } from './identifier.types';
 import { displayNameFor, identifierOwners, identityKey, lockLiveCustomer, lockLiveCustomers } from './identity-matching';
 import { profileSchema } from './profile-validation';
@@ -96,7 +96,7 @@ export class CustomerUpsertService {
           [customer.id, identifier.value.kind, identifier.value.namespace, identifier.value.value],
         );
         if (removed.length === 0) {
-          throw UserInputProblem.one(UserErrorCode.NOT_FOUND, `This customer has no ${describeIdentifier(identifier.value)}.`, ['input', 'identifier']);
+          throw UserInputProblem.one(UserErrorCode.NOT_FOUND, `This customer has no such ${identifier.value.kind} identifier.`, ['input', 'identifier']);
         }
         const [row] = await sql.query<CustomerRow>(
           `UPDATE customer c SET version = version + 1, updated_at = now() WHERE c.id = $1 RETURNING ${CUSTOMER_COLUMNS}`,
@@ -209,7 +209,7 @@ export class CustomerUpsertService {
           taken.map(({ identifier, owner }) =>
             UserError.of(
               UserErrorCode.IDENTIFIER_TAKEN,
-              `${describeIdentifier(identifier)} belongs to customer ${toGlobalId('Customer', owner!)}.`,
+              `This ${identifier.kind} identifier belongs to customer ${toGlobalId('Customer', owner!)}.`,
               [...path, 'identifiers', given.findIndex((g) => this.names(g, identifier))],
               toGlobalId('Customer', owner!),
             ),

@@ -1,9 +1,10 @@
+import type { AccessContext } from '../access/access.context';
 import type { CustomerLookup } from './customer-lookup';
 import type { CustomerLoaders } from './customer.loaders';
 import type { CustomerUpsertService } from './customer-upsert.service';
 
 /** What the customers feature's resolvers need of the request context (built in server/). */
-export interface CustomersContext {
-  services: { customers: CustomerLookup; upserts: CustomerUpsertService };
+export interface CustomersContext extends AccessContext {
+  services: AccessContext['services'] & { customers: CustomerLookup; upserts: CustomerUpsertService };
   loaders: CustomerLoaders;
 }

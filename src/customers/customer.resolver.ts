@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AuditAction, audited } from '../access/audited';
+import { Scope } from '../core/access-scopes';
 import { badUserInput } from '../core/errors';
 import { keyOf } from '../relay/global-id';
 import type { CustomersContext } from './customer.context';
@@ -9,7 +11,8 @@ import { RemoveIdentifierInput, SyncCustomersInput, SyncCustomersPayload, Upsert
 
 @Resolver(() => Customer)
 export class CustomerResolver {
-  @Query(() => Customer, { nullable: true, description: 'A customer by global ID; null when none has it. A merged-away ID answers its survivor.' })
+  @Authorized(Scope.CUSTOMERS_READ)
+  @Query(() => Customer, { nullable: true, description: 'A customer by global ID; null when none has it. A merged-away ID answers its survivor. CUSTOMERS_READ.' })
   async customer(
     @Arg('id', () => ID, { description: 'Global ID of the customer; a malformed ID or one of another type is a BAD_USER_INPUT error.' }) id: string,
     @Ctx() { loaders }: CustomersContext,
@@ -19,10 +22,11 @@ export class CustomerResolver {
     return loaders.customerByKey.load(key);
   }
 
+  @Authorized(Scope.CUSTOMERS_READ)
   @Query(() => Customer, {
     nullable: true,
     description:
-      'The customer an identifier names, in whatever format it arrives (phone in any notation, e-mail in any case, handle with or without @); null when no customer has it.',
+      'The customer an identifier names, in whatever format it arrives (phone in any notation, e-mail in any case, handle with or without @); null when no customer has it. CUSTOMERS_READ.',
   })
   async customerByIdentifier(
     @Arg('identifier', () => IdentifierInput, { description: 'Any identifier of the customer; one that cannot be normalised is a BAD_USER_INPUT error.' })
@@ -36,31 +40,54 @@ export class CustomerResolver {
     return customer;
   }
 
-  @Mutation(() => UpsertCustomerPayload, { description: 'Create or update one customer: matched by id, else by any identifier, else created.' })
+  @Authorized(Scope.CUSTOMERS_WRITE)
+  @Mutation(() => UpsertCustomerPayload, { description: 'Create or update one customer: matched by id, else by any identifier, else created. CUSTOMERS_WRITE.' })
   upsertCustomer(
     @Arg('input', () => UpsertCustomerInput, { description: 'The profile fields and identifiers to write.' }) input: UpsertCustomerInput,
-    @Ctx() { services }: CustomersContext,
+    @Ctx() context: CustomersContext,
   ): Promise<UpsertCustomerPayload> {
-    return services.upserts.upsert(input);
+    return audited(
+      context,
+      'upsertCustomer',
+      AuditAction.WRITE,
+      () => context.services.upserts.upsert(input),
+      (payload) => ({ customerKeys: [payload.customer?.key], userErrors: payload.userErrors.length > 0 }),
+      [input.id ? keyOf(input.id, 'Customer') : null],
+    );
   }
 
+  @Authorized(Scope.CUSTOMERS_WRITE)
   @Mutation(() => SyncCustomersPayload, {
-    description: 'Upsert up to 500 customers; one result per item, in order, a bad item not stopping the good ones.',
+    description: 'Upsert up to 500 customers; one result per item, in order, a bad item not stopping the good ones. CUSTOMERS_WRITE.',
     complexity: ({ args, childComplexity }) => 1 + (args.input?.customers?.length ?? 1) * childComplexity,
   })
   async syncCustomers(
     @Arg('input', () => SyncCustomersInput, { description: 'The batch.' }) input: SyncCustomersInput,
-    @Ctx() { services }: CustomersContext,
+    @Ctx() context: CustomersContext,
   ): Promise<SyncCustomersPayload> {
-    return { results: await services.upserts.sync(input.customers) };
+    return audited(
+      context,
+      'syncCustomers',
+      AuditAction.WRITE,
+      async () => ({ results: await context.services.upserts.sync(input.customers) }),
+      ({ results }) => ({ customerKeys: results.map((result) => result.customer?.key), userErrors: results.some((result) => result.userErrors.length > 0) }),
+    );
   }
 
-  @Mutation(() => UpsertCustomerPayload, { description: 'Detach one identifier from a customer; NOT_FOUND when the customer does not own it.' })
+  @Authorized(Scope.CUSTOMERS_WRITE)
+  @Mutation(() => UpsertCustomerPayload, { description: 'Detach one identifier from a customer; NOT_FOUND when the customer does not own it. CUSTOMERS_WRITE.' })
   removeIdentifier(
     @Arg('input', () => RemoveIdentifierInput, { description: 'The customer and the identifier to remove.' }) input: RemoveIdentifierInput,
-    @Ctx() { services }: CustomersContext,
+    @Ctx() context: CustomersContext,
   ): Promise<UpsertCustomerPayload> {
-    return services.upserts.removeIdentifier(input);
+    return audited(
+      context,
+      'removeIdentifier',
+      AuditAction.WRITE,
+      () => context.services.upserts.removeIdentifier(input),
+      (payload) => ({ customerKeys: [payload.customer?.key], userErrors: payload.userErrors.length > 0 }),
+      [keyOf(input.customerId, 'Customer')],
+    );
   }
 
   @FieldResolver(() => [Identifier], { description: 'Every identifier that reaches this customer, oldest first.' })

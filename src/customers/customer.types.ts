@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { Personal } from '../access/personal-data';
 import { Node } from '../relay/node';
 import { toGlobalId } from '../relay/global-id';
 import type { Channel } from '../core/enums';
@@ -30,14 +31,17 @@ export class Customer extends Node {
   /** The stored row, for the preferences and other derived fields. */
   row!: CustomerRow;
 
+  @Personal('name')
   @Field({
     description: 'The name agents see. For a new customer without one: given and family name, else taken from the first identifier (e.g. "@handle" or the e-mail address).',
   })
   displayName!: string;
 
+  @Personal('text')
   @Field(() => String, { nullable: true, description: 'First name; null when unknown.' })
   givenName!: string | null;
 
+  @Personal('text')
   @Field(() => String, { nullable: true, description: 'Last name; null when unknown.' })
   familyName!: string | null;
 

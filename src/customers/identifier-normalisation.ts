@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { isStorableText } from '../core/storable-text';
-import { IdentifierKind, type IdentifierInput } from './identifier.types';
+import { IdentifierKind } from '../core/enums';
+import type { IdentifierInput } from './identifier.types';
 
 /** An identifier in the form it is stored and matched in; `namespace` is '' when it has none. */
 export interface NormalisedIdentifier {
@@ -101,10 +102,6 @@ function normaliseIdentifierValue(input: IdentifierInput, defaultRegion: string)
     default:
       return { ok: false, message: `Unknown identifier kind ${String(kind)}.` };
   }
-}
-
-export function describeIdentifier(identifier: NormalisedIdentifier): string {
-  return identifier.namespace ? `${identifier.kind} ${identifier.namespace}:${identifier.value}` : `${identifier.kind} ${identifier.value}`;
 }
 
 function truncate(value: string): string {

@@ -1,21 +1,6 @@
-import { Field, InputType, ObjectType, registerEnumType } from 'type-graphql';
-
-export enum IdentifierKind {
-  EMAIL = 'EMAIL',
-  PHONE = 'PHONE',
-  SOCIAL = 'SOCIAL',
-  EXTERNAL_ID = 'EXTERNAL_ID',
-}
-registerEnumType(IdentifierKind, {
-  name: 'IdentifierKind',
-  description: 'EMAIL and PHONE are global; SOCIAL is scoped by platform, EXTERNAL_ID by source system (`namespace`).',
-  valuesConfig: {
-    EMAIL: { description: 'An e-mail address; matched trimmed and lower-cased.' },
-    PHONE: { description: 'A phone number; matched in E.164, national numbers read in the server\'s default region.' },
-    SOCIAL: { description: 'A handle on the social platform named by `namespace`; matched lower-cased without a leading @.' },
-    EXTERNAL_ID: { description: 'A record id in the source system named by `namespace`, e.g. a Salesforce contact id; matched as given.' },
-  },
-});
+import { Field, InputType, ObjectType } from 'type-graphql';
+import { Personal } from '../access/personal-data';
+import { IdentifierKind } from '../core/enums';
 
 @InputType({ description: 'A way to name a customer. Values are normalised before they are matched or stored.' })
 export class IdentifierInput {
@@ -42,10 +27,14 @@ export class IdentifierInput {
 
 @ObjectType({ description: 'A normalised identifier owned by exactly one live customer.' })
 export class Identifier {
+  /** The owning customer's key; not exposed. */
+  customerKey!: string;
+
   @Field(() => IdentifierKind, { description: 'What sort of identifier `value` is.' })
   kind!: IdentifierKind;
 
-  @Field({ description: 'Normalised value: lower-case e-mail, E.164 phone, lower-case handle without @ (E.164 for whatsapp, signal, viber), or the external id as given.' })
+  @Personal('identifier')
+  @Field({ description: 'Normalised value, masked (e.g. "m•••@example.com") without PII_READ: lower-case e-mail, E.164 phone, lower-case handle without @ (E.164 for whatsapp, signal, viber), or the external id as given.' })
   value!: string;
 
   @Field(() => String, { nullable: true, description: 'Platform (SOCIAL) or source system (EXTERNAL_ID); null for EMAIL and PHONE.' })

@@ -3,7 +3,7 @@ import { CustomerChangeKind } from '../changefeed/notifications';
 import type { Sql } from '../db/database';
 import { LostRace } from '../db/database-errors';
 import { CUSTOMER_COLUMNS, type CustomerRow } from './customer.types';
-import { IdentifierKind } from './identifier.types';
+import { IdentifierKind } from '../core/enums';
 import type { NormalisedIdentifier } from './identifier-normalisation';
 
 /** Identifiers compare by what they name, whatever their verified flag. */

@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Scope } from '../core/access-scopes';
 import { UserError } from '../core/errors';
 import { Customer } from './customer.types';
 import { IdentifierInput } from './identifier.types';
@@ -45,7 +46,8 @@ export class UpsertCustomerInput {
 
 @ObjectType({ description: 'The result of creating or updating one customer.' })
 export class UpsertCustomerPayload {
-  @Field(() => Customer, { nullable: true, description: 'The customer as stored after the write; null when there were user errors.' })
+  @Authorized(Scope.CUSTOMERS_READ)
+  @Field(() => Customer, { nullable: true, description: 'The customer as stored after the write; null when there were user errors. CUSTOMERS_READ.' })
   customer!: Customer | null;
 
   @Field({ description: 'True when this call created the customer.' })

@@ -120,7 +120,10 @@ export class Database implements Sql {
       if (classifyDatabaseError(error) === 'unavailable') this.health.failed();
       throw error;
     } finally {
-      // A connection that timed out or failed may still be busy or dead: close it instead of reusing it.
+      // A connection that timed out or failed may still be busy or dead: close it instead of
+      // reusing it. What its server still sends (the answer to a statement we gave up on, once a
+      // partition heals) must not surface as an unhandled error.
+      if (broken) client.on('error', () => undefined);
       client.release(broken || undefined);
       giveBackConnectionSlot(scope);
     }

@@ -52,9 +52,24 @@ export async function startEmbeddedPostgres(directory: string, port: number, log
   }
 
   return {
-    url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
+    url: embeddedDatabaseUrl(port),
     stop: () => stopServer(server),
   };
+}
+
+function embeddedDatabaseUrl(port: number): string {
+  return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+}
+
+/**
+ * The embedded database for a command-line tool: the one `npm start` is running on `directory`,
+ * when it is, or one started for the tool (and stopped by it when done).
+ */
+export async function openEmbeddedPostgres(directory: string, port: number, log: Logger): Promise<EmbeddedPostgres> {
+  const pidFile = await fs.readFile(path.join(path.resolve(directory), 'postmaster.pid'), 'utf8').catch(() => null);
+  const pid = Number(pidFile?.split('\n')[0]);
+  if (pid && isRunning(pid) && parentOf(pid) !== 1) return { url: embeddedDatabaseUrl(port), stop: async () => undefined };
+  return startEmbeddedPostgres(directory, port, log);
 }
 
 async function initialise(dataDirectory: string, port: number, asPostgresUser: boolean): Promise<void> {

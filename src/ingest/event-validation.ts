@@ -7,7 +7,7 @@ import { CallOutcome, Channel, Direction, EventKind, PurchaseStatus, SurveyKind 
 import { ALLOWED_CHANNELS, DEFAULT_CHANNEL } from './event-channels';
 import { moneySchema } from './money';
 import type { RecordEventCommonInput } from './record-event.types';
-import { summarise } from './summary';
+import { summarise } from '../timeline/summary';
 
 /** An event that passed validation, ready to store. */
 export interface ValidatedEvent {

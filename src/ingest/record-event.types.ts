@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Scope } from '../core/access-scopes';
 import { UserError } from '../core/errors';
 import { Customer } from '../customers/customer.types';
 import { IdentifierInput } from '../customers/identifier.types';
@@ -184,13 +185,14 @@ export class RecordEventsInput {
 
 @ObjectType({ description: 'The result of recording one event.' })
 export class RecordEventPayload {
-  @Field(() => TimelineEvent, { nullable: true, description: 'The stored event (the earlier one when this was a repeat); null on user errors.' })
+  @Authorized(Scope.CUSTOMERS_READ)
+  @Field(() => TimelineEvent, { nullable: true, description: 'The stored event (the earlier one when this was a repeat); null on user errors. CUSTOMERS_READ.' })
   event!: TimelineEvent | null;
 
   /** Key of the customer the event belongs to; `customer` is resolved from it after the write commits. */
   customerKey!: string | null;
 
-  @Field(() => Customer, { nullable: true, description: 'The customer the event belongs to, as stored after the write; null on user errors.' })
+  @Field(() => Customer, { nullable: true, description: 'The customer the event belongs to, as stored after the write; null on user errors. CUSTOMERS_READ.' })
   customer!: Customer | null;
 
   @Field({ description: 'False when (source, externalId) had been recorded before, or on user errors.' })

@@ -1,4 +1,7 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { AuditAction, audited } from '../access/audited';
+import { Scope } from '../core/access-scopes';
+import { keyOf } from '../relay/global-id';
 import { Channel } from '../core/enums';
 import { Customer } from '../customers/customer.types';
 import { ConnectionArgs, pageRequest } from '../relay/connection';
@@ -7,12 +10,20 @@ import { Consent, ConsentChangeConnection, Preferences, UpdatePreferencesInput, 
 
 @Resolver(() => Preferences)
 export class PreferencesResolver {
-  @Mutation(() => UpdatePreferencesPayload, { description: 'Change the preferences given and leave the rest; each consent change is kept as history.' })
+  @Authorized(Scope.CUSTOMERS_WRITE)
+  @Mutation(() => UpdatePreferencesPayload, { description: 'Change the preferences given and leave the rest; each consent change is kept as history. CUSTOMERS_WRITE.' })
   updatePreferences(
     @Arg('input', () => UpdatePreferencesInput, { description: 'The customer and the preferences to change.' }) input: UpdatePreferencesInput,
-    @Ctx() { services }: PreferencesContext,
+    @Ctx() context: PreferencesContext,
   ): Promise<UpdatePreferencesPayload> {
-    return services.preferences.update(input);
+    return audited(
+      context,
+      'updatePreferences',
+      AuditAction.WRITE,
+      () => context.services.preferences.update(input),
+      (payload) => ({ customerKeys: [payload.customer?.key], userErrors: payload.userErrors.length > 0 }),
+      [keyOf(input.customerId, 'Customer')],
+    );
   }
 
   @FieldResolver(() => [Consent], { description: 'Current consent, one entry per channel the customer has answered for.' })

@@ -1,4 +1,6 @@
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Personal } from '../access/personal-data';
+import { Scope } from '../core/access-scopes';
 import { UserError } from '../core/errors';
 import { Customer } from '../customers/customer.types';
 import { connectionType } from '../relay/connection-type';
@@ -30,10 +32,12 @@ export class Preferences {
   @Field(() => String, { nullable: true, description: 'BCP 47 language to answer in, canonical form, e.g. "en" or "pt-BR"; null when not stated.' })
   language!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'When they like to be contacted, in their words, e.g. "mornings"; null when not stated.' })
+  @Personal('text')
+  @Field(() => String, { nullable: true, description: 'When they like to be contacted, in their words, e.g. "mornings"; null when not stated, or without PII_READ.' })
   contactHours!: string | null;
 
-  @Field(() => [String], { description: 'Free-form notes agents keep, e.g. "prefers morning calls", "size M"; empty when there are none.' })
+  @Personal('texts')
+  @Field(() => [String], { description: 'Free-form notes agents keep, e.g. "prefers morning calls", "size M"; empty when there are none, or without PII_READ.' })
   notes!: string[];
 
   static of(customer: Customer): Preferences {
@@ -83,7 +87,8 @@ export class UpdatePreferencesInput {
 
 @ObjectType({ description: 'The result of updating a customer\'s preferences.' })
 export class UpdatePreferencesPayload {
-  @Field(() => Customer, { nullable: true, description: 'The customer as stored after the write; null when there were user errors.' })
+  @Authorized(Scope.CUSTOMERS_READ)
+  @Field(() => Customer, { nullable: true, description: 'The customer as stored after the write; null when there were user errors. CUSTOMERS_READ.' })
   customer!: Customer | null;
 
   @Field(() => Preferences, { nullable: true, description: "The customer's preferences after the write; null when there were user errors." })

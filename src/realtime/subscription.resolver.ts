@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { requireScopes } from '../access/auth-checker';
 import { decodeStreamCursor, notAStreamCursor } from '../changefeed/stream-cursor';
+import { Scope } from '../core/access-scopes';
 import { badUserInput } from '../core/errors';
 import { Customer } from '../customers/customer.types';
 import { keyOf } from '../relay/global-id';
@@ -33,6 +35,8 @@ function customerKeyArgument(id: string | null | undefined, argument: string): s
 
 async function subscribeTimeline(args: TimelineEventAddedArgs, context: RealtimeContext): Promise<AsyncIterable<TimelineEvent>> {
   const customerKey = customerKeyArgument(args.customerId, 'customerId');
+  // Everyone's events at once is the firehose: for administrators only.
+  requireScopes(context, 'timelineEventAdded', customerKey ? [Scope.CUSTOMERS_READ] : [Scope.CUSTOMERS_READ, Scope.ADMIN]);
   const filter = args.filter ?? null;
   checkTimelineFilter(filter);
   let after: bigint | null = null;
@@ -45,14 +49,16 @@ async function subscribeTimeline(args: TimelineEventAddedArgs, context: Realtime
 }
 
 async function subscribeCustomerChanges(args: { id?: string | null }, context: RealtimeContext): Promise<AsyncIterable<CustomerChange>> {
-  return context.realtime.subscribeCustomerChanges(customerKeyArgument(args.id, 'id'), hooksFor(context));
+  const customerKey = customerKeyArgument(args.id, 'id');
+  requireScopes(context, 'customerChanged', customerKey ? [Scope.CUSTOMERS_READ] : [Scope.CUSTOMERS_READ, Scope.ADMIN]);
+  return context.realtime.subscribeCustomerChanges(customerKey, hooksFor(context));
 }
 
 @Resolver()
 export class SubscriptionResolver {
   @Subscription(() => TimelineEvent, {
     description:
-      'Every timeline event as it is committed, in commit order, over WebSocket (graphql-ws protocol, path /graphql). Only committed events are announced, ' +
+      'Every timeline event as it is committed, in commit order, over WebSocket (graphql-ws protocol, path /graphql). CUSTOMERS_READ; without `customerId`, ADMIN too. Only committed events are announced, ' +
       'and an event you receive can be queried at once. Pass the `streamCursor` of the last event you saw as `after` to first get everything committed since ' +
       '(from the database), then continue live, without gap or repeat. ' +
       `Bounds: ${DEFAULT_SUBSCRIPTION_LIMITS_TEXT}`,
@@ -80,7 +86,7 @@ export class SubscriptionResolver {
 
   @Subscription(() => CustomerChange, {
     description:
-      'Changes to customers as they are committed, in commit order: creation, profile updates, identifier changes, preference updates, merges (with the survivor id) and unmerges. ' +
+      'Changes to customers as they are committed, in commit order: creation, profile updates, identifier changes, preference updates, merges (with the survivor id), unmerges and erasures. CUSTOMERS_READ; without `id`, ADMIN too. ' +
       'Live only (changes have no cursor): after a disconnect, re-read the customers you follow. ' +
       `Bounds: ${DEFAULT_SUBSCRIPTION_LIMITS_TEXT}`,
     subscribe: ({ args, context }) => subscribeCustomerChanges(args, context),

@@ -1,11 +1,17 @@
 /**
  * Relay global IDs: the type and its key, base64url-encoded so clients treat them as opaque.
  */
-export type GlobalIdType = 'Customer' | 'TimelineEvent';
+export type GlobalIdType = 'Customer' | 'TimelineEvent' | 'ApiKey' | 'AuditEntry' | 'User';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const BIGINT = /^[1-9][0-9]{0,18}$/;
 const KEY_FORMAT: Record<GlobalIdType, RegExp> = {
-  Customer: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-  TimelineEvent: /^[1-9][0-9]{0,18}$/,
+  Customer: UUID,
+  TimelineEvent: BIGINT,
+  ApiKey: UUID,
+  AuditEntry: BIGINT,
+  /** A user of a company login: the subject of their token, as the issuer wrote it. */
+  User: /^[\x21-\x7e]{1,150}$/,
 };
 
 export function toGlobalId(type: GlobalIdType, key: string): string {

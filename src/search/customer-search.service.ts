@@ -7,6 +7,10 @@ import { decodeCursor, encodeCursor } from '../relay/cursor';
 import type { CustomerConnection } from './customer-search.types';
 
 const MAX_QUERY_LENGTH = 200;
+/** Fewer characters would page through customers by the letter. */
+const MIN_QUERY_LENGTH = 3;
+/** A domain or its end ("example.com", "@example.com", ".com"): everyone at it, never one person, so no e-mail matches it in part. */
+const DOMAIN = /^@?[a-z0-9-]*(\.[a-z0-9-]+)+$/;
 /**
  * Ranks: an identifier that is exactly what was typed 3; one that contains it 1 to 2 (closer
  * is higher); a name 0 to 1 by trigram similarity. What the agent typed from an identifier
@@ -28,7 +32,7 @@ export class CustomerSearchService {
 
   async search(query: string, page: PageRequest): Promise<CustomerConnection> {
     const text = query.trim();
-    if (text.length === 0) throw badUserInput('`query` must not be empty.', { argument: 'query' });
+    if (text.length < MIN_QUERY_LENGTH) throw badUserInput(`\`query\` must be at least ${MIN_QUERY_LENGTH} characters.`, { argument: 'query' });
     if (text.length > MAX_QUERY_LENGTH) throw badUserInput(`\`query\` must be at most ${MAX_QUERY_LENGTH} characters.`, { argument: 'query' });
     if (page.direction === 'backward') throw badUserInput('Search results page forwards only; use `first` and `after`.', { argument: 'last' });
     const after = page.cursor ? decodeSearchCursor(page.cursor) : null;
@@ -38,11 +42,17 @@ export class CustomerSearchService {
     // A whole e-mail address or phone number is looked up exactly: a fuzzy pass would only add
     // every address at the same domain, and no name contains one.
     const partial = !exact.identifierShaped && lower.length >= MIN_PARTIAL_LENGTH ? `%${escapeLike(lower)}%` : null;
+    // Part of an e-mail address must hold part of who it is, not only where: typed with an @,
+    // it needs something before it ("okafor@exam"); without one it is matched in the local part.
+    // A domain ("example.com", "@example.com") matches nobody's address.
+    const withLocalPart = /^[^@]+@/.test(lower);
+    const inLocalPart = partial !== null && !lower.includes('@') && !DOMAIN.test(text.toLowerCase());
     const rows = await this.db.query<CustomerRow & { score: number }>(
       `WITH matches AS (
          SELECT i.customer_id AS id, CASE WHEN i.value = ANY($2::text[]) THEN ${EXACT_IDENTIFIER_SCORE} ELSE 1 + similarity(i.value, $3) END::float8 AS score
          FROM customer_identifier i
-         WHERE i.value = ANY($2::text[]) OR i.value ILIKE $7
+         WHERE i.value = ANY($2::text[])
+            OR (i.value ILIKE $7 AND (i.kind <> 'EMAIL' OR $10 OR ($9 AND split_part(i.value, '@', 1) ILIKE $7)))
          UNION ALL
          SELECT c.id, greatest(similarity(c.display_name, $1), word_similarity($1, c.display_name))::float8
          FROM customer c
@@ -57,7 +67,7 @@ export class CustomerSearchService {
        SELECT r.score, ${CUSTOMER_COLUMNS}
        FROM ranked r JOIN customer c ON c.id = r.id
        ORDER BY r.score DESC, c.id DESC`,
-      [text, exact.values, lower, after?.score ?? null, after?.id ?? null, page.size + 1, partial, !exact.identifierShaped],
+      [text, exact.values, lower, after?.score ?? null, after?.id ?? null, page.size + 1, partial, !exact.identifierShaped, inLocalPart, withLocalPart],
     );
     return connectionFrom(rows, page, (row) => encodeCursor(SEARCH_CURSOR, String(row.score), row.id), (row) => Customer.fromRow(row));
   }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { EventKind } from '../core/enums';
-import { summarise } from '../ingest/summary';
+import { summarise } from '../timeline/summary';
 import { toGlobalId } from '../relay/global-id';
 import type { Draft, Person } from './demo-model';
 

@@ -1,5 +1,5 @@
 import type { Channel, Direction, EventKind } from '../core/enums';
-import type { IdentifierKind } from '../customers/identifier.types';
+import type { IdentifierKind } from '../core/enums';
 import type { Region } from './demo-content';
 
 /* The demo data set as it is built in memory, before it is written. */

@@ -1,7 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import { RETRY_AFTER_SECONDS } from '../core/errors';
+import type { AuditLog } from '../access/audit-log.service';
+import type { QueryBudgets } from '../access/query-budgets';
+import { ErrorCode, RETRY_AFTER_SECONDS, rateLimited, serviceUnavailable } from '../core/errors';
 import type { Logger } from '../core/logger';
+import { runInOwnScope } from '../core/request-scope';
+import type { Viewer } from '../core/viewer';
 import { checkCost } from '../query-limits/check-operation';
 import { costReport } from '../query-limits/operation-cost';
 import type { QueryLimits } from '../query-limits/query-limits';
@@ -11,24 +15,87 @@ import type { RequestContext } from './request-context';
 
 /**
  * The cost bound, after validation and before execution (so page sizes given as variables
- * count), unstorable text in a query's arguments, and `extensions.cost` on every response.
- * Depth, aliases and tokens are bounded by the validation rules and parse options the server
- * is built with.
+ * count), the caller's budget, unstorable text in a query's arguments, and `extensions.cost`
+ * and `RateLimit-*` headers on every response. A caller's per-query bound is the smaller of
+ * MAX_QUERY_COST and its budget's capacity; the requested cost is reserved from its budget and
+ * what the answer did not use is given back. Depth, aliases and tokens are bounded by the
+ * validation rules and parse options the server is built with.
  */
-export function operationLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<RequestContext> {
+export function operationLimitsPlugin(schema: GraphQLSchema, limits: QueryLimits, budgets: QueryBudgets): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      let reserved = 0;
+      return {
+        async didResolveOperation({ document, request, operation, contextValue }) {
+          const { viewer, info } = contextValue;
+          info.operation = operation?.operation ?? null;
+          const cost = checkCost(schema, document, request.operationName, request.variables, limitsFor(limits, viewer));
+          info.requestedCost = cost;
+          const unstorable = operation ? unstorableInput(operation, document, request.variables) : null;
+          if (unstorable) throw unstorable;
+          const taken = budgets.take(viewer, cost);
+          if (!taken.ok) {
+            throw rateLimited(`This credential's query budget is spent for now: this query costs ${cost}. Retry in ${taken.retryAfterSeconds} s, or ask for less.`, taken.retryAfterSeconds);
+          }
+          reserved = cost;
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single' || !contextValue?.viewer) return;
+          const { viewer, info } = contextValue;
+          const result = response.body.singleResult;
+          const report = costReport(info.requestedCost, result.data, limitsFor(limits, viewer).maxCost);
+          budgets.give(viewer, reserved - Math.min(reserved, report.actual));
+          const budget = budgets.state(viewer);
+          result.extensions = { ...result.extensions, cost: { ...report, remaining: budget.remaining } };
+          response.http.headers.set('ratelimit-limit', String(budget.capacity));
+          response.http.headers.set('ratelimit-remaining', String(budget.remaining));
+          response.http.headers.set('ratelimit-reset', String(budget.resetSeconds));
+          const limited = result.errors?.find((error) => error.extensions?.code === ErrorCode.RATE_LIMITED);
+          if (limited) {
+            response.http.status = 429;
+            response.http.headers.set('retry-after', String(limited.extensions!.retryAfterSeconds));
+          }
+        },
+      };
+    },
+  };
+}
+
+/** A caller's bounds: its budget's capacity caps the cost of one query too. */
+export function limitsFor(limits: QueryLimits, viewer: Viewer): QueryLimits {
+  return { ...limits, maxCost: Math.min(limits.maxCost, viewer.budget.capacity) };
+}
+
+/**
+ * Writes what the operation showed in clear and wrote to the audit log, in one statement,
+ * before the answer goes out. When the audit cannot be written, the answer is not sent: a
+ * SERVICE_UNAVAILABLE error takes its place (a write it did stays done, as when a connection drops).
+ */
+const AUDIT_WRITE_TIMEOUT_MS = 5000;
+
+export function auditPlugin(auditLog: AuditLog, log: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request, operation, contextValue }) {
-          contextValue.info.operation = operation?.operation ?? null;
-          contextValue.info.requestedCost = checkCost(schema, document, request.operationName, request.variables, limits);
-          const unstorable = operation ? unstorableInput(operation, document, request.variables) : null;
-          if (unstorable) throw unstorable;
-        },
-        async willSendResponse({ response, contextValue }) {
-          if (response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          result.extensions = { ...result.extensions, cost: costReport(contextValue?.info.requestedCost ?? 0, result.data, limits.maxCost) };
+        async willSendResponse({ response, contextValue, operationName }) {
+          if (!contextValue?.viewer || contextValue.audit.isEmpty) return;
+          const { shown, writes } = contextValue.audit.drain();
+          const written = (async () => {
+            try {
+              // The entries are written even when the operation ran out of its own time.
+              await runInOwnScope(AUDIT_WRITE_TIMEOUT_MS, () => auditLog.record(contextValue.viewer, operationName ?? null, shown, writes));
+            } catch (error) {
+              log.warn({ err: error }, 'audit entries could not be written; the answer was withheld');
+              if (response.body.kind === 'single') {
+                const unavailable = serviceUnavailable('The audit log cannot be written right now, so nothing is shown; retry in a few seconds.');
+                response.body.singleResult = { errors: [{ message: unavailable.message, extensions: unavailable.extensions }] };
+                response.http.status = 503;
+                response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+              }
+            }
+          })();
+          contextValue.info.audited = written;
+          await written;
         },
       };
     },
@@ -67,6 +134,8 @@ export function requestLogPlugin(log: Logger, exposeStatementCount: boolean): Ap
       const started = process.hrtime.bigint();
       return {
         async willSendResponse({ response, operation, operationName, errors, contextValue }) {
+          // Apollo runs every plugin's willSendResponse at once: wait for the audit's statement.
+          await contextValue?.info.audited;
           const statements = contextValue?.info.scope?.statements ?? 0;
           const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
           log.info(

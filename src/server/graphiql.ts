@@ -42,9 +42,15 @@ query AgentCard {
 }
 `;
 
-/** The GraphiQL HTML document; `endpoint` is the GraphQL URL (path or absolute) for HTTP and, as ws(s), subscriptions. */
-export function graphiqlPage(endpoint: string): string {
-  const settings = scriptJson({ endpoint, defaultQuery: DEFAULT_QUERY });
+/**
+ * The GraphiQL HTML document; `endpoint` is the GraphQL URL (path or absolute) for HTTP and, as
+ * ws(s), subscriptions. With `apiKey` (the embedded demo's AGENT key, for a browser on the same
+ * machine) the Headers tab starts with it. Whatever Authorization header the tab holds is sent
+ * with queries, and in `connection_init` for subscriptions.
+ */
+export function graphiqlPage(endpoint: string, apiKey: string | null = null): string {
+  const headers = JSON.stringify({ Authorization: `Bearer ${apiKey ?? '<your API key>'}` }, null, 2);
+  const settings = scriptJson({ endpoint, defaultQuery: DEFAULT_QUERY, headers });
   const asset = (name: keyof typeof ASSETS) => `${GRAPHIQL_ASSET_PREFIX}/${name}`;
   return `<!doctype html>
 <html lang="en">
@@ -70,11 +76,22 @@ export function graphiqlPage(endpoint: string): string {
   var http = new URL(settings.endpoint, window.location.href);
   var ws = new URL(http.href);
   ws.protocol = http.protocol === 'https:' ? 'wss:' : 'ws:';
-  var fetcher = GraphiQL.createFetcher({ url: http.href, subscriptionUrl: ws.href });
+  // One fetcher per credential, so subscriptions authenticate with the tab's Authorization too.
+  var fetchers = {};
+  function fetcher(params, options) {
+    var headers = (options && options.headers) || {};
+    var authorization = headers.Authorization || headers.authorization || '';
+    var chosen = fetchers[authorization] || (fetchers[authorization] = GraphiQL.createFetcher({
+      url: http.href, subscriptionUrl: ws.href, wsConnectionParams: { authorization: authorization }
+    }));
+    return chosen(params, options);
+  }
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, {
       fetcher: fetcher,
       defaultQuery: settings.defaultQuery,
+      defaultHeaders: settings.headers,
+      shouldPersistHeaders: false,
       defaultEditorToolsVisibility: true,
     })
   );

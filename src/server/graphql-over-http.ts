@@ -6,7 +6,7 @@ import type { RequestContext } from './request-context';
 
 export interface GraphqlOverHttpOptions {
   /** The context of one request, in the scope that bounds its database work. */
-  context: (scope: RequestScope) => RequestContext;
+  context: (scope: RequestScope, res: express.Response) => RequestContext;
   operationTimeoutMs: number;
   connectionsPerRequest: number;
   maxResponseBytes: number;
@@ -21,7 +21,7 @@ export interface GraphqlOverHttpOptions {
 export function graphqlOverHttp(apollo: ApolloServer<RequestContext>, options: GraphqlOverHttpOptions): express.RequestHandler {
   return async (req, res, next) => {
     const scope = newRequestScope({ timeoutMs: options.operationTimeoutMs, maxConnections: options.connectionsPerRequest });
-    const context = options.context(scope);
+    const context = options.context(scope, res);
     try {
       await runInScope(scope, async () => {
         const headers = new HeaderMap();

@@ -1,5 +1,5 @@
 import type express from 'express';
-import { ErrorCode } from '../core/errors';
+import { ErrorCode, RETRY_AFTER_SECONDS } from '../core/errors';
 import type { Logger } from '../core/logger';
 
 /**
@@ -24,6 +24,12 @@ export function jsonErrorHandler(log: Logger): express.ErrorRequestHandler {
     const type = typeof error?.type === 'string' ? error.type : '';
     const problem = BODY_PROBLEMS[type];
     if (problem) return sendError(res, problem[0], ErrorCode.BAD_USER_INPUT, problem[2], problem[1]);
+    // The database failing while a credential is checked.
+    const code = error?.extensions?.code;
+    if (code === ErrorCode.SERVICE_UNAVAILABLE || code === ErrorCode.TIMEOUT) {
+      res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+      return sendError(res, 503, code, String(error.message));
+    }
     log.error({ err: error }, 'unexpected error in the HTTP layer');
     sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
   };

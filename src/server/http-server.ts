@@ -12,7 +12,8 @@ import { Database } from '../db/database';
 import { shapeRules } from '../query-limits/shape-rules';
 import type { QueryLimits } from '../query-limits/query-limits';
 import { RealtimeHub } from '../realtime/realtime-hub';
-import { noStorePlugin, operationLimitsPlugin, requestLogPlugin, unavailablePlugin } from './apollo-plugins';
+import { auditPlugin, noStorePlugin, operationLimitsPlugin, requestLogPlugin, unavailablePlugin } from './apollo-plugins';
+import { authenticateHttp, viewerOf } from './http-authentication';
 import { publicError } from './error-policy';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
 import { graphqlOverHttp } from './graphql-over-http';
@@ -43,7 +44,16 @@ export function queryLimitsOf(config: Config): QueryLimits {
   return { maxDepth: config.MAX_QUERY_DEPTH, maxAliases: config.MAX_QUERY_ALIASES, maxTokens: config.MAX_QUERY_TOKENS, maxCost: config.MAX_QUERY_COST };
 }
 
-export async function createTimelineServer(options: { config: Config; db: DataSource; schema: GraphQLSchema; log: Logger }): Promise<TimelineServer> {
+export interface TimelineServerOptions {
+  config: Config;
+  db: DataSource;
+  schema: GraphQLSchema;
+  log: Logger;
+  /** The embedded demo's AGENT key, which GraphiQL starts with for browsers on this machine. */
+  graphiqlKey?: string | null;
+}
+
+export async function createTimelineServer(options: TimelineServerOptions): Promise<TimelineServer> {
   const { config, schema, log } = options;
   const limits = queryLimitsOf(config);
   const database = Database.configured(options.db, config, log);
@@ -66,7 +76,8 @@ export async function createTimelineServer(options: { config: Config; db: DataSo
       // answered `cache-control: no-store`, yet it wrapped every field resolver to work that out.
       ApolloServerPluginCacheControlDisabled(),
       noStorePlugin,
-      operationLimitsPlugin(schema, limits),
+      auditPlugin(services.auditLog, log),
+      operationLimitsPlugin(schema, limits, services.budgets),
       unavailablePlugin,
       requestLogPlugin(log, config.EXPOSE_SQL_STATEMENT_COUNT),
     ],
@@ -86,6 +97,7 @@ export async function createTimelineServer(options: { config: Config; db: DataSo
   });
   await realtime.start();
   const subscriptions = attachSubscriptionServer({ httpServer, schema, services, hub: realtime, log, config, limits });
+  const graphiqlKey = options.graphiqlKey ?? null;
 
   app.disable('x-powered-by');
   // While shutting down, every answer asks its client to close the connection.
@@ -105,15 +117,18 @@ export async function createTimelineServer(options: { config: Config; db: DataSo
   if (config.GRAPHIQL) {
     app.get('/graphql', (req, res, next) => {
       if (!req.accepts('html') || req.query.query !== undefined) return next();
-      res.type('html').send(graphiqlPage('/graphql'));
+      // The demo key only for a browser on this machine: anyone else who reaches the port brings their own.
+      res.type('html').send(graphiqlPage('/graphql', graphiqlKey && isLoopback(req.socket.remoteAddress) ? graphiqlKey : null));
     });
     app.use('/graphiql', graphiqlAssets());
   }
   app.use(
     '/graphql',
+    // The credential before the body: an unauthenticated client cannot make the server read 10 MiB.
+    authenticateHttp(services.authenticator),
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     graphqlOverHttp(apollo, {
-      context: (scope) => createRequestContext({ services, realtime, log, scope }),
+      context: (scope, res) => createRequestContext({ services, realtime, log, scope, viewer: viewerOf(res) }),
       operationTimeoutMs: config.OPERATION_TIMEOUT_MS,
       connectionsPerRequest: config.DB_CONNECTIONS_PER_REQUEST,
       maxResponseBytes: config.MAX_RESPONSE_BYTES,
@@ -125,7 +140,7 @@ export async function createTimelineServer(options: { config: Config; db: DataSo
   return {
     httpServer,
     realtime,
-    listen: (port, host = config.HOST) =>
+    listen: (port, host = config.HOST ?? '0.0.0.0') =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
@@ -140,8 +155,13 @@ export async function createTimelineServer(options: { config: Config; db: DataSo
       await subscriptions.close();
       await apollo.stop();
       await realtime.stop();
+      await services.apiKeys.flushUse().catch(() => undefined);
     },
   };
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
 /** `SELECT 1` within `timeoutMs`: 'ok', 'timeout' or 'unreachable'. */

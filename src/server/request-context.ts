@@ -1,4 +1,9 @@
+import type { AccessContext } from '../access/access.context';
+import { requireScopes } from '../access/auth-checker';
+import { AuditTrail } from '../access/audit-trail';
+import { Scope } from '../core/access-scopes';
 import type { Logger } from '../core/logger';
+import type { Viewer } from '../core/viewer';
 import type { RequestScope } from '../core/request-scope';
 import type { CustomersContext } from '../customers/customer.context';
 import type { IngestContext } from '../ingest/ingest.context';
@@ -19,13 +24,16 @@ export interface OperationInfo {
   /** Computed before execution; 0 until then. */
   requestedCost: number;
   operation: 'query' | 'mutation' | 'subscription' | null;
+  /** Settles once the operation's audit entries are written, so the log line counts their statement. */
+  audited: Promise<void>;
 }
 
 /**
  * The one context of every resolver, for HTTP and WebSocket alike: whatever each feature's
  * resolvers ask of it (the intersection makes the compiler check that this object gives it).
  */
-export type RequestContext = CustomersContext &
+export type RequestContext = AccessContext &
+  CustomersContext &
   TimelineContext &
   PreferencesContext &
   IngestContext &
@@ -39,34 +47,43 @@ export type RequestContext = CustomersContext &
     info: OperationInfo;
   };
 
+/** The scope `node(id)` needs for each type: the same as the fields that lead to it. */
+const NODE_SCOPES: Record<string, Scope> = { Customer: Scope.CUSTOMERS_READ, TimelineEvent: Scope.CUSTOMERS_READ, ApiKey: Scope.ADMIN, AuditEntry: Scope.AUDIT_READ, User: Scope.ADMIN };
+
 export function createRequestContext(options: {
   services: Services;
   realtime: RealtimeHub;
   log: Logger;
+  viewer: Viewer;
   scope: RequestScope | null;
   socket?: { bufferedAmount: number };
 }): RequestContext {
-  const { services, realtime, log, scope, socket } = options;
+  const { services, realtime, log, viewer, scope, socket } = options;
   // Made when a resolver first asks (many operations never do), and anew after renewLoaders.
   let loaders: Loaders | null = null;
   const context: RequestContext = {
     services,
     realtime,
     log,
+    viewer,
+    audit: new AuditTrail(),
     socket,
-    info: { scope, requestedCost: 0, operation: null },
+    info: { scope, requestedCost: 0, operation: null, audited: Promise.resolve() },
     get loaders(): Loaders {
       return (loaders ??= createLoaders(services));
     },
     renewLoaders() {
       loaders = null;
     },
-    loadNode(type, key) {
+    async loadNode(type, key) {
+      requireScopes(context, 'node', [NODE_SCOPES[type]]);
       switch (type) {
         case 'Customer':
           return context.loaders.customerByKey.load(key);
         case 'TimelineEvent':
           return context.loaders.eventByKey.load(key);
+        default:
+          return null;
       }
     },
   };

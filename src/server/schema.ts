@@ -3,6 +3,8 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import path from 'node:path';
 import { buildSchema } from 'type-graphql';
+import { AccessResolver } from '../access/access.resolver';
+import { authChecker } from '../access/auth-checker';
 import { PROJECT_ROOT } from '../core/paths';
 import { CustomerResolver } from '../customers/customer.resolver';
 import { RecordEventResolver } from '../ingest/record-event.resolver';
@@ -20,6 +22,7 @@ export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema.graphql');
 export function buildTimelineSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
+      AccessResolver,
       NodeResolver,
       CustomerResolver,
       CustomerPreferencesResolver,
@@ -37,6 +40,8 @@ export function buildTimelineSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     // Inputs are checked by zod in the services so that problems become userErrors, not exceptions.
     validate: false,
+    // `@Authorized(...scopes)`: the credential needs every scope listed (FORBIDDEN otherwise).
+    authChecker,
     emitSchemaFile: false,
     // Every subscription brings its own `subscribe` (src/realtime); type-graphql still asks for a PubSub.
     pubSub: {

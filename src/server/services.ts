@@ -1,3 +1,8 @@
+import { ApiKeyService } from '../access/api-keys.service';
+import { AuditLog } from '../access/audit-log.service';
+import { Authenticator } from '../access/authenticator';
+import { JwtVerifier } from '../access/jwt-verifier';
+import { QueryBudgets } from '../access/query-budgets';
 import type { Config } from '../core/config';
 import { CustomerLookup } from '../customers/customer-lookup';
 import { CustomerUpsertService } from '../customers/customer-upsert.service';
@@ -9,10 +14,22 @@ import { PreferencesService } from '../preferences/preferences.service';
 import { CustomerSearchService } from '../search/customer-search.service';
 import { TimelineService } from '../timeline/timeline.service';
 
-/** The stateless services, created once per server process. */
+/** The services, created once per server process. */
 export function createServices(db: Database, config: Config) {
   const region = config.DEFAULT_PHONE_REGION;
+  const apiKeys = new ApiKeyService(db, { capacity: config.BUDGET_KEY_CAPACITY, refillPerSecond: config.BUDGET_KEY_REFILL_PER_SECOND });
+  const jwt =
+    config.AUTH_JWT_ISSUER && config.AUTH_JWT_AUDIENCE && config.AUTH_JWKS_URL
+      ? new JwtVerifier({ issuer: config.AUTH_JWT_ISSUER, audience: config.AUTH_JWT_AUDIENCE, jwksUrl: config.AUTH_JWKS_URL, roleClaim: config.AUTH_JWT_ROLE_CLAIM })
+      : null;
   return {
+    apiKeys,
+    authenticator: new Authenticator(apiKeys, jwt, {
+      apiKey: apiKeys.defaults,
+      jwt: { capacity: config.BUDGET_USER_CAPACITY, refillPerSecond: config.BUDGET_USER_REFILL_PER_SECOND },
+    }),
+    auditLog: new AuditLog(db),
+    budgets: new QueryBudgets(),
     customers: new CustomerLookup(db, region),
     upserts: new CustomerUpsertService(db, region),
     preferences: new PreferencesService(db),

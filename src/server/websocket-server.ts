@@ -1,10 +1,12 @@
 import { GraphQLError, getOperationAST, subscribe, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { KEY_CACHE_MS } from '../access/authenticator';
 import type { Config } from '../core/config';
-import { ErrorCode } from '../core/errors';
+import { ErrorCode, rateLimited } from '../core/errors';
 import type { Logger } from '../core/logger';
+import type { Viewer } from '../core/viewer';
 import { newRequestScope, runInScope } from '../core/request-scope';
 import { checkOperation } from '../query-limits/check-operation';
 import { costReport } from '../query-limits/operation-cost';
@@ -12,7 +14,9 @@ import type { QueryLimits } from '../query-limits/query-limits';
 import { unstorableInput } from '../query-limits/unstorable-input';
 import { EndReason } from '../realtime/errors';
 import type { RealtimeHub } from '../realtime/realtime-hub';
+import { limitsFor } from './apollo-plugins';
 import { publicError } from './error-policy';
+import { SubscriptionAudit } from './subscription-audit';
 import { createRequestContext, type RequestContext } from './request-context';
 import type { Services } from './services';
 
@@ -41,6 +45,10 @@ class StartFailure extends Error {
  * - The same bounds as HTTP (tokens, depth, aliases, cost) before anything runs, the same
  *   context, and the same error policy.
  * - At most WS_MAX_CONNECTIONS sockets per process: more are refused at the upgrade (HTTP 503).
+ *   A browser's socket must come from this server's own origin or one of WS_ALLOWED_ORIGINS (403).
+ * - `connection_init` must carry `{ authorization: "Bearer <credential>" }`, else 4403; at most
+ *   WS_MAX_CONNECTIONS_PER_CREDENTIAL sockets per credential (1013 beyond). A socket closes with
+ *   4403 when its credential expires or is revoked (within 5 s on every process).
  * - A socket must send `connection_init` within WS_CONNECTION_INIT_TIMEOUT_MS, else graphql-ws
  *   closes it with 4408; a message larger than WS_MAX_PAYLOAD_BYTES closes it with 1009.
  * - A subscription that cannot start (malformed document, unknown customer, forged cursor) gets a
@@ -60,11 +68,32 @@ export function attachSubscriptionServer(options: {
     server: httpServer,
     path: '/graphql',
     maxPayload: config.WS_MAX_PAYLOAD_BYTES,
-    verifyClient: (_info, done) => {
-      if (wss.clients.size >= config.WS_MAX_CONNECTIONS) done(false, 503, 'Too many WebSocket connections on this server; retry later or on another one.', { 'Retry-After': '5' });
-      else done(true);
+    verifyClient: (info, done) => {
+      if (wss.clients.size >= config.WS_MAX_CONNECTIONS) return done(false, 503, 'Too many WebSocket connections on this server; retry later or on another one.', { 'Retry-After': '5' });
+      if (!originAllowed(info.origin, info.req.headers.host, info.secure, config.WS_ALLOWED_ORIGINS)) return done(false, 403, 'WebSockets from this origin are not allowed.');
+      done(true);
     },
   });
+  const viewers = new WeakMap<WebSocket, Viewer>();
+  const socketsByCredential = new Map<string, Set<WebSocket>>();
+  const subscriptionAudit = new SubscriptionAudit(services.auditLog, log);
+  const closeForCredential = (socket: WebSocket, why: string) => socket.close(4403, why);
+  // Revoked or expired keys: every socket they hold is closed within KEY_CACHE_MS, whichever process revoked them.
+  const sweep = setInterval(async () => {
+    const keyIds = [...new Set([...socketsByCredential.values()].flatMap((set) => [...set].map((socket) => viewers.get(socket)?.apiKeyId).filter((id): id is string => !!id)))];
+    if (keyIds.length === 0) return;
+    try {
+      const unusable = await services.apiKeys.unusable(keyIds);
+      for (const set of socketsByCredential.values()) for (const socket of set) if (unusable.has(viewers.get(socket)?.apiKeyId ?? '')) closeForCredential(socket, 'Credential revoked or expired');
+    } catch {
+      // The database is away: sockets stay until the next sweep can tell.
+    }
+  }, KEY_CACHE_MS);
+  sweep.unref();
+  const revoked = (apiKeyId: string) => {
+    for (const set of socketsByCredential.values()) for (const socket of set) if (viewers.get(socket)?.apiKeyId === apiKeyId) closeForCredential(socket, 'Credential revoked');
+  };
+  services.authenticator.onForget(revoked);
   const format = (errors: readonly GraphQLError[]) => formatErrors(errors, log, limits);
 
   // graphql-ws's adapter reports every socket 'error' with console.error as an internal error,
@@ -86,7 +115,34 @@ export function attachSubscriptionServer(options: {
     {
       schema,
       connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
+      onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
+        const authorization = (ctx.connectionParams as { authorization?: unknown } | undefined)?.authorization;
+        const viewer = await services.authenticator.authenticate(typeof authorization === 'string' ? authorization : null).catch(() => null);
+        if (!viewer) return false;
+        const held = socketsByCredential.get(viewer.id) ?? new Set<WebSocket>();
+        if (held.size >= config.WS_MAX_CONNECTIONS_PER_CREDENTIAL) {
+          socket.close(1013, `At most ${config.WS_MAX_CONNECTIONS_PER_CREDENTIAL} connections per credential; close one first.`);
+          return false;
+        }
+        held.add(socket);
+        socketsByCredential.set(viewer.id, held);
+        viewers.set(socket, viewer);
+        const expiry = viewer.expiresAt ? setTimeout(() => closeForCredential(socket, 'Credential expired'), Math.min(viewer.expiresAt.getTime() - Date.now(), 2 ** 31 - 1)) : null;
+        expiry?.unref();
+        socket.once('close', () => {
+          if (expiry) clearTimeout(expiry);
+          held.delete(socket);
+          if (held.size === 0) socketsByCredential.delete(viewer.id);
+        });
+        return true;
+      },
       onSubscribe: (ctx, _id, payload): ExecutionArgs | GraphQLError[] => {
+        const viewer = viewers.get(ctx.extra.socket);
+        if (!viewer || (viewer.expiresAt && viewer.expiresAt.getTime() <= Date.now())) {
+          ctx.extra.socket.close(4403, 'Credential expired');
+          return [new GraphQLError('The credential of this connection has expired.', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+        }
         // graphql-ws has already counted this one.
         if (Object.keys(ctx.subscriptions).length > config.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION) {
           return [
@@ -96,7 +152,7 @@ export function attachSubscriptionServer(options: {
             ),
           ];
         }
-        const checked = checkOperation(schema, payload.query, payload.operationName, payload.variables ?? undefined, limits);
+        const checked = checkOperation(schema, payload.query, payload.operationName, payload.variables ?? undefined, limitsFor(limits, viewer));
         if ('errors' in checked) {
           return checked.errors.map((error) =>
             error.extensions?.code ? error : requestError(error.message, error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED', error),
@@ -111,8 +167,10 @@ export function attachSubscriptionServer(options: {
         if (unstorable) return [unstorable];
         // The subscribe phase (customer lookup, cursor check, replay registration) runs within
         // the same bounds as an HTTP request; deliveries afterwards are bounded per item.
+        const taken = services.budgets.take(viewer, checked.cost);
+        if (!taken.ok) return [rateLimited(`This credential's query budget is spent for now: this subscription costs ${checked.cost}.`, taken.retryAfterSeconds)];
         const scope = newRequestScope({ timeoutMs: config.OPERATION_TIMEOUT_MS, maxConnections: config.DB_CONNECTIONS_PER_REQUEST });
-        const contextValue = createRequestContext({ services, realtime: hub, log, scope, socket: ctx.extra.socket });
+        const contextValue = createRequestContext({ services, realtime: hub, log, scope, viewer, socket: ctx.extra.socket });
         contextValue.info.operation = 'subscription';
         contextValue.info.requestedCost = checked.cost;
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
@@ -134,8 +192,9 @@ export function attachSubscriptionServer(options: {
         return undefined;
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
-      onNext: (_ctx, _id, _payload, args, result) => {
+      onNext: (_ctx, _id, payload, args, result) => {
         const context = args.contextValue as RequestContext;
+        if (!context.audit.isEmpty) subscriptionAudit.add(context.viewer, payload.operationName ?? null, context.audit.drain().shown);
         return {
           ...result,
           ...(result.errors?.length ? { errors: format(result.errors) as never } : {}),
@@ -152,6 +211,8 @@ export function attachSubscriptionServer(options: {
       return wss.clients.size;
     },
     async close(graceMs = 3000) {
+      clearInterval(sweep);
+      await subscriptionAudit.flush();
       const sockets = [...wss.clients];
       const cutOff = setTimeout(() => {
         for (const socket of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate();
@@ -164,6 +225,16 @@ export function attachSubscriptionServer(options: {
       }
     },
   };
+}
+
+/**
+ * Browsers send Origin; other clients do not, and carry their credential in connection_init
+ * anyway. A browser may connect from this server's own origin, or one listed in WS_ALLOWED_ORIGINS.
+ */
+function originAllowed(origin: string | undefined, host: string | undefined, secure: boolean, allowed: readonly string[]): boolean {
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  return !!host && (origin === `${secure ? 'https' : 'http'}://${host}`);
 }
 
 /** An iterator whose first pull fails with the start errors; graphql-ws then sends `error`. */

@@ -46,3 +46,20 @@ function clip(value: string, max: number): string {
   const line = value.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
+
+/**
+ * The same line without the customer's own words (subject, message text, comment): what a
+ * caller without PII_READ reads instead of the stored summary, which a source may have written.
+ */
+export function summariseWithoutPersonalText(kind: EventKind, direction: Direction | null | undefined, d: Record<string, any>): string {
+  switch (kind) {
+    case EventKind.EMAIL:
+      return direction === Direction.OUTBOUND ? 'E-mail to customer' : 'E-mail from customer';
+    case EventKind.SOCIAL_MESSAGE:
+      return `${direction === Direction.OUTBOUND ? 'Reply on' : 'Message on'} ${platformName(d.platform)}`;
+    case EventKind.SURVEY_RESPONSE:
+      return `${d.survey} ${d.score}/${d.scaleMax}`;
+    default:
+      return summarise(kind, direction, d);
+  }
+}

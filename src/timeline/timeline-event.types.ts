@@ -1,8 +1,12 @@
 import { Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
+import { Personal } from '../access/personal-data';
+import { maskIdentifier } from '../access/masks';
+import { IdentifierKind } from '../core/enums';
 import { Node } from '../relay/node';
 import { connectionType } from '../relay/connection-type';
 import { toGlobalId } from '../relay/global-id';
 import { encodeTimelineCursor } from './cursor';
+import { summariseWithoutPersonalText } from './summary';
 import { encodeStreamCursor } from '../changefeed/stream-cursor';
 import { CallOutcome, Channel, Direction, EventKind, PurchaseStatus, SurveyKind } from '../core/enums';
 
@@ -52,7 +56,11 @@ export abstract class TimelineEvent extends Node {
   @Field(() => Direction, { nullable: true, description: 'Who started the interaction; null when the source did not say.' })
   direction!: Direction | null;
 
-  @Field({ description: 'One human-readable line for an agent console, e.g. "Inbound call, answered, 4m 05s"; as sent by the source, else written by this server from the event.' })
+  @Personal((event: TimelineEvent) => summariseWithoutPersonalText(event.kind, event.direction, event as unknown as Record<string, unknown>))
+  @Field({
+    description:
+      'One human-readable line for an agent console, e.g. "Inbound call, answered, 4m 05s"; as sent by the source, else written by this server from the event. Without PII_READ, written anew without the customer\'s words ("E-mail from customer").',
+  })
   summary!: string;
 
   @Field(() => String, { nullable: true, description: 'The system the event came from, e.g. "zendesk" or "shopify"; null when not given.' })
@@ -73,9 +81,11 @@ export abstract class TimelineEvent extends Node {
 
 @ObjectType({ implements: [TimelineEvent, Node], description: 'A phone call.' })
 export class CallEvent extends TimelineEvent {
+  @Personal('phone')
   @Field(() => String, { nullable: true, description: 'Caller number in E.164, e.g. "+442079460958"; null when unknown.' })
   fromNumber!: string | null;
 
+  @Personal('phone')
   @Field(() => String, { nullable: true, description: 'Called number in E.164; null when unknown.' })
   toNumber!: string | null;
 
@@ -88,30 +98,37 @@ export class CallEvent extends TimelineEvent {
   @Field(() => Int, { nullable: true, description: 'Talk time in seconds (0 to 604800, a week); null when unknown.' })
   durationSeconds!: number | null;
 
+  @Personal('text')
   @Field(() => String, { nullable: true, description: 'http(s) link to the call recording; null when not given.' })
   recordingUrl!: string | null;
 
+  @Personal('text')
   @Field(() => String, { nullable: true, description: 'Text of the conversation (up to 200,000 characters); null when not given.' })
   transcript!: string | null;
 }
 
 @ObjectType({ implements: [TimelineEvent, Node], description: 'An e-mail to or from the customer.' })
 export class EmailEvent extends TimelineEvent {
+  @Personal('email')
   @Field({ description: 'Sender address, trimmed and lower-cased.' })
   fromAddress!: string;
 
+  @Personal('emails')
   @Field(() => [String], { description: 'Recipient addresses (at least one), trimmed and lower-cased.' })
   toAddresses!: string[];
 
+  @Personal('text')
   @Field(() => String, { nullable: true, description: 'Subject line; null when not given.' })
   subject!: string | null;
 
+  @Personal('text')
   @Field(() => String, { nullable: true, description: 'Plain-text body; null when not given.' })
   bodyText!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Conversation id in the source system, shared by the e-mails of one thread; null when not given.' })
   threadId!: string | null;
 
+  @Personal('text')
   @Field(() => String, { nullable: true, description: 'RFC 5322 Message-ID; null when not given.' })
   messageId!: string | null;
 }
@@ -121,14 +138,16 @@ export class SocialMessageEvent extends TimelineEvent {
   @Field({ description: 'The platform, lower-cased: instagram, facebook, x, whatsapp, tiktok, ...' })
   platform!: string;
 
-  @Field({ description: "The customer's handle on the platform, normalised: lower-case without a leading @, or E.164 for whatsapp, signal and viber." })
+  @Personal((message: SocialMessageEvent) => maskIdentifier(IdentifierKind.SOCIAL, message.handle, message.platform))
+  @Field({ description: "The customer's handle on the platform, normalised: lower-case without a leading @, or E.164 for whatsapp, signal and viber; masked without PII_READ." })
   handle!: string;
 
   @Field(() => String, { nullable: true, description: 'Conversation id on the platform; null when not given.' })
   threadId!: string | null;
 
-  @Field({ description: 'The message text (up to 20,000 characters).' })
-  text!: string;
+  @Personal('text')
+  @Field(() => String, { nullable: true, description: 'The message text (up to 20,000 characters); null without PII_READ.' })
+  text!: string | null;
 }
 
 @ObjectType({ description: 'An amount of money: a decimal string (never a float) and an ISO 4217 currency.' })
@@ -181,6 +200,7 @@ export class SurveyResponseEvent extends TimelineEvent {
   @Field(() => Int, { description: 'Top of the scale the score is on (CSAT 5, NPS 10, CES 7 unless the survey said otherwise).' })
   scaleMax!: number;
 
+  @Personal('text')
   @Field(() => String, { nullable: true, description: "The customer's free-text comment; null when they left none." })
   comment!: string | null;
 

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Scope } from '../core/access-scopes';
 import { Customer } from '../customers/customer.types';
 import { ConnectionArgs, pageRequest } from '../relay/connection';
 import type { TimelineContext } from './timeline.context';
@@ -7,7 +8,8 @@ import { TimelineFilter } from './timeline-filter';
 
 @Resolver(() => TimelineEvent)
 export class TimelineEventResolver {
-  @FieldResolver(() => Customer, { description: 'The customer this interaction belongs to.' })
+  @Authorized(Scope.CUSTOMERS_READ)
+  @FieldResolver(() => Customer, { description: 'The customer this interaction belongs to. CUSTOMERS_READ.' })
   async customer(@Root() event: TimelineEvent, @Ctx() { loaders }: TimelineContext): Promise<Customer> {
     const customer = await loaders.customerByKey.load(event.customerKey);
     if (!customer) throw new Error(`event ${event.eventKey} has no customer`);

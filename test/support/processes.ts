@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { createKeyIn, registerCredential } from './credentials';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -93,9 +94,12 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
  * Runs the built server against an existing database (e.g. one from createTestDatabase), on a free
  * port of 127.0.0.1; resolves once it serves. Several such processes can share one database.
  */
-export async function startServerProcessOn(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess & { port: number; url: string }> {
+export async function startServerProcessOn(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess & { port: number; url: string; adminKey: string }> {
   const port = await freePort();
+  const { secret } = await createKeyIn(databaseUrl);
   const server = startServerProcess({ DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ...env });
   await server.waitForLog((line) => typeof line.msg === 'string' && line.msg.includes('serving GraphQL'));
-  return Object.assign(server, { port, url: `http://127.0.0.1:${port}/graphql` });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  registerCredential(url, secret);
+  return Object.assign(server, { port, url, adminKey: secret });
 }

@@ -3,6 +3,7 @@ import { createClient, type Client, type ClientOptions } from 'graphql-ws';
 
 type ExecutionResult<T> = FormattedExecutionResult<T, unknown>;
 import WebSocket from 'ws';
+import { bearerFor } from './credentials';
 import type { TestServer } from './test-server';
 
 /** ws://host:port/graphql for http://host:port/graphql. */
@@ -10,9 +11,17 @@ export function wsUrlOf(httpUrl: string): string {
   return httpUrl.replace(/^http/, 'ws');
 }
 
-/** A graphql-ws client of the real server; no automatic retries, so a close is seen as it is. */
+/**
+ * A graphql-ws client of the real server with the server's ADMIN key (or the options' own
+ * connectionParams); no automatic retries, so a close is seen as it is.
+ */
 export function openClient(httpUrl: string, options: Partial<ClientOptions> = {}): Client {
-  return createClient({ url: wsUrlOf(httpUrl), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, ...options });
+  return createClient({ url: wsUrlOf(httpUrl), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: { authorization: bearerFor(httpUrl) }, ...options });
+}
+
+/** The connection_init message with the server's ADMIN key, for raw sockets. */
+export function connectionInit(httpUrl: string): string {
+  return JSON.stringify({ type: 'connection_init', payload: { authorization: bearerFor(httpUrl) } });
 }
 
 export interface Subscription {

@@ -6,6 +6,7 @@ import { createTimelineServer, type TimelineServer } from '../../src/server/http
 import { buildTimelineSchema } from '../../src/server/schema';
 import { createDataSource, sessionTimeouts } from '../../src/db/data-source';
 import { Database } from '../../src/db/database';
+import { createKeyIn, registerCredential, type KeySpec } from './credentials';
 import { createTestDatabase } from './test-database';
 
 export interface GraphQLResponse<T = any> {
@@ -26,11 +27,19 @@ export interface TestServer {
   origin: string;
   /** The database as the tests see it, for checking stored rows directly. */
   db: DataSource;
+  /** Its URL, for processes the test starts on the same database (the CLI, pg_dump). */
+  databaseUrl: string;
   /** The services' way to the database (timeouts, retries), for tests that write as a service would. */
   database: Database;
   config: Config;
   /** The server's subscriptions and their notification listener. */
   realtime: TimelineServer['realtime'];
+  /** The ADMIN key every helper here sends unless given another. */
+  adminKey: string;
+  /** Makes an API key of the given role or scopes in this server's database. */
+  createKey(spec: KeySpec): Promise<{ secret: string; id: string }>;
+  /** The same helpers, sending another credential (a secret, or null for none). */
+  as(secret: string | null): Pick<TestServer, 'graphql' | 'post' | 'data'>;
   /** POSTs one operation over real HTTP. */
   graphql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Same, answering the HTTP status and headers too. */
@@ -58,18 +67,33 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
   const port = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
 
-  const post = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<T> };
+  const admin = await createKeyIn(database.url);
+  registerCredential(url, admin.secret);
+  const helpers = (secret: string | null) => {
+    const post = async <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<HttpAnswer<T>> => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(secret ? { authorization: `Bearer ${secret}` } : {}), ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<T> };
+    };
+    const graphql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => (await post<T>(query, variables)).body;
+    const data = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
+      const response = await graphql<T>(query, variables);
+      if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
+      return response.data as T;
+    };
+    return { post, graphql, data };
   };
-  const graphql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => (await post<T>(query, variables)).body;
+  const { post, graphql, data } = helpers(admin.secret);
 
   return {
+    adminKey: admin.secret,
+    createKey: (spec) => createKeyIn(database.url, spec),
+    as: helpers,
     url,
+    databaseUrl: database.url,
     origin: `http://127.0.0.1:${port}`,
     db,
     database: Database.configured(served, config, log),
@@ -77,11 +101,7 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
     realtime: server.realtime,
     graphql,
     post,
-    async data<T>(query: string, variables?: Record<string, unknown>) {
-      const response = await graphql<T>(query, variables);
-      if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
-      return response.data as T;
-    },
+    data,
     async stop() {
       await server.stop();
       await served.destroy().catch(() => undefined);

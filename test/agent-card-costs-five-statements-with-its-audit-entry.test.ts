@@ -1,3 +1,4 @@
+import { Role } from '../src/core/access-scopes';
 import { oneOfEachKind, unique } from './support/factories';
 import { EVENT_FIELDS, USER_ERRORS } from './support/fragments';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -21,7 +22,7 @@ const AGENT_CARD = `query AgentCard($identifier: IdentifierInput!) {
 }`;
 
 describe('the agent card', () => {
-  it('costs at most 4 SQL statements whatever mix of kinds the page holds', async () => {
+  it('costs at most 5 SQL statements for an agent, its audit entry included, whatever mix of kinds the page holds', async () => {
     const handle = unique('maya').replace(/-/g, '.');
     const { upsertCustomer } = await server.data(
       `mutation ($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { customer { id } ${USER_ERRORS} } }`,
@@ -43,7 +44,8 @@ describe('the agent card', () => {
     const events = Array.from({ length: 12 }, (_, round) => oneOfEachKind(customerId, Date.parse('2025-01-01T00:00:00Z') + round * 86_400_000)).flat();
     await server.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, { input: { events } });
 
-    const response = await server.graphql(AGENT_CARD, { identifier: { kind: 'SOCIAL', namespace: 'Instagram', value: handle.toUpperCase() } });
+    const agent = await server.createKey({ role: Role.AGENT, name: 'card agent' });
+    const response = await server.as(agent.secret).graphql(AGENT_CARD, { identifier: { kind: 'SOCIAL', namespace: 'Instagram', value: handle.toUpperCase() } });
     expect(response.errors).toBeUndefined();
     const card = response.data.customerByIdentifier;
     expect(card.id).toBe(customerId);
@@ -58,7 +60,12 @@ describe('the agent card', () => {
       new Set(['CallEvent', 'EmailEvent', 'SocialMessageEvent', 'PurchaseEvent', 'SurveyResponseEvent']),
     );
     expect(card.timeline.edges.every((e: any) => e.node.customer.id === customerId)).toBe(true);
-    expect(response.extensions?.sqlStatements).toBeLessThanOrEqual(4);
+    // Four to read the card (customer, identifiers, preferences and consents, the page of
+    // events), one to write what it showed in clear to the audit log.
+    expect(response.extensions?.sqlStatements).toBeLessThanOrEqual(5);
+    const { auditLog } = await server.data(`query ($id: ID!) { auditLog(customerId: $id, first: 10) { edges { node { action field outcome operationName actor { name role } } } } }`, { id: customerId });
+    const reads = auditLog.edges.map((e: any) => e.node).filter((entry: any) => entry.action === 'READ');
+    expect(reads).toEqual([{ action: 'READ', field: 'customerByIdentifier', outcome: 'OK', operationName: 'AgentCard', actor: { name: 'card agent', role: 'AGENT' } }]);
   });
 
   it('costs the same statements for a list of customers with their consent history as for one (no query per customer)', async () => {

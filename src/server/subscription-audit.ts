@@ -1,0 +1,50 @@
+import type { AuditLog } from '../access/audit-log.service';
+import type { Logger } from '../core/logger';
+import type { Viewer } from '../core/viewer';
+
+/** How often what subscriptions showed is written: at most one INSERT per subscriber credential per interval. */
+const FLUSH_MS = 5000;
+const MAX_HELD = 10_000;
+
+/**
+ * Subscription items that showed personal data in clear are audited too, but an item a second
+ * to each of thousands of subscribers cannot cost a statement each: what each credential was
+ * shown is gathered (each customer once per field) and written every few seconds.
+ */
+export class SubscriptionAudit {
+  private readonly pending = new Map<string, { viewer: Viewer; operationName: string | null; shown: Map<string, string> }>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly auditLog: AuditLog,
+    private readonly log: Logger,
+  ) {}
+
+  add(viewer: Viewer, operationName: string | null, shown: readonly (readonly [string, string])[]): void {
+    if (shown.length === 0) return;
+    const key = `${viewer.id}\u0000${operationName ?? ''}`;
+    let entry = this.pending.get(key);
+    if (!entry) this.pending.set(key, (entry = { viewer, operationName, shown: new Map() }));
+    for (const [customer, field] of shown) if (!entry.shown.has(customer)) entry.shown.set(customer, field);
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
+      this.timer.unref();
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const entries = [...this.pending.values()];
+    this.pending.clear();
+    for (const { viewer, operationName, shown } of entries) {
+      try {
+        await this.auditLog.record(viewer, operationName, [...shown], []);
+      } catch (error) {
+        // Kept for the next round (each credential's at most MAX_HELD customers), not dropped.
+        this.log.warn({ err: error }, 'audit entries of subscription items could not be written; trying again');
+        this.add(viewer, operationName, [...shown].slice(0, MAX_HELD));
+      }
+    }
+  }
+}
