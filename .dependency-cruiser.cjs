@@ -14,7 +14,7 @@ const LAYERS = [
   ['customers'],
   ['timeline'],
   ['preferences'],
-  ['ingest', 'merges', 'search'],
+  ['ingest', 'merges', 'search', 'privacy'],
   ['realtime'],
   ['seed'],
   ['server'],

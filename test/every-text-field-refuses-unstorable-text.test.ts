@@ -18,7 +18,7 @@ const UNSTORABLE = ['Maya\u0000Okafor', 'Maya\ud800', '\udc00Okafor'];
 let server: TestServer;
 let schema: GraphQLSchema;
 let client: Client;
-let ids: { a: string; b: string; merged: string; survivor: string; event: string; key: string };
+let ids: { a: string; b: string; merged: string; survivor: string; event: string; key: string; erased: string };
 const emailOfA = `${unique('fuzz-a')}@example.com`;
 
 beforeAll(async () => {
@@ -34,7 +34,8 @@ beforeAll(async () => {
     input: { customerId: a.id, occurredAt: '2026-01-01T00:00:00Z', outcome: 'ANSWERED' },
   });
   const key = await server.createKey({ role: 'ANALYST' as never });
-  ids = { a: a.id, b: b.id, merged: merged.id, survivor: survivor.id, event: recordCall.event.id, key: Buffer.from(`ApiKey:${key.id}`).toString('base64url') };
+  const erased = await createCustomer(server);
+  ids = { a: a.id, b: b.id, merged: merged.id, survivor: survivor.id, event: recordCall.event.id, key: Buffer.from(`ApiKey:${key.id}`).toString('base64url'), erased: erased.id };
 });
 afterAll(async () => {
   await client.dispose();
@@ -89,6 +90,7 @@ const examples = (): [mutation: string, input: Record<string, unknown>][] => [
   ['unmergeCustomers', { mergedId: ids.merged }],
   ['createApiKey', { name: 'Fuzzed key', role: 'ANALYST' }],
   ['revokeApiKey', { id: ids.key }],
+  ['eraseCustomer', { customerId: ids.erased, reason: 'GDPR request 1', suppress: true }],
 ];
 
 function documentFor(mutation: string): string {

@@ -63,6 +63,9 @@ export class AuditEntry extends Node {
 
   @Field(() => AuditOutcome, { description: 'How it ended.' })
   outcome!: AuditOutcome;
+
+  @Field(() => String, { nullable: true, description: "The operator's reason for an erasure, as given to eraseCustomer; null otherwise." })
+  reason!: string | null;
 }
 
 export const AuditEntryConnection = connectionType<AuditEntry>({

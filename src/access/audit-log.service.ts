@@ -18,6 +18,7 @@ interface AuditRow {
   operation_name: string | null;
   field: string;
   outcome: AuditOutcome;
+  reason: string | null;
 }
 
 export interface AuditFilter {
@@ -41,17 +42,18 @@ export class AuditLog {
 
   /** Records what one operation showed and wrote. One INSERT for all of it; nothing when there is nothing. */
   async record(viewer: Viewer, operationName: string | null, shown: readonly (readonly [customerKey: string, field: string])[], writes: readonly AuditedWrite[], sql: Sql = this.db): Promise<void> {
-    const entries: { action: AuditAction; customer: string | null; field: string; outcome: AuditOutcome }[] = [];
-    for (const [customer, field] of shown) entries.push({ action: AuditAction.READ, customer, field, outcome: AuditOutcome.OK });
+    const entries: { action: AuditAction; customer: string | null; field: string; outcome: AuditOutcome; reason: string | null }[] = [];
+    for (const [customer, field] of shown) entries.push({ action: AuditAction.READ, customer, field, outcome: AuditOutcome.OK, reason: null });
     for (const write of writes) {
-      if (write.customerKeys.length === 0) entries.push({ action: write.action, customer: null, field: write.field, outcome: write.outcome });
-      for (const customer of new Set(write.customerKeys)) entries.push({ action: write.action, customer, field: write.field, outcome: write.outcome });
+      const entry = { action: write.action, field: write.field, outcome: write.outcome, reason: write.reason ?? null };
+      if (write.customerKeys.length === 0) entries.push({ ...entry, customer: null });
+      for (const customer of new Set(write.customerKeys)) entries.push({ ...entry, customer });
     }
     if (entries.length === 0) return;
     await sql.query(
-      `INSERT INTO audit_entry (actor_id, actor_name, actor_role, actor_scopes, action, customer_id, operation_name, field, outcome)
-       SELECT $1, $2, $3, $4, e.action, e.customer, $5, e.field, e.outcome
-       FROM unnest($6::text[], $7::uuid[], $8::text[], $9::text[]) AS e(action, customer, field, outcome)`,
+      `INSERT INTO audit_entry (actor_id, actor_name, actor_role, actor_scopes, action, customer_id, operation_name, field, outcome, reason)
+       SELECT $1, $2, $3, $4, e.action, e.customer, $5, e.field, e.outcome, e.reason
+       FROM unnest($6::text[], $7::uuid[], $8::text[], $9::text[], $10::text[]) AS e(action, customer, field, outcome, reason)`,
       [
         viewer.id,
         viewer.name,
@@ -62,6 +64,7 @@ export class AuditLog {
         entries.map((e) => e.customer),
         entries.map((e) => e.field),
         entries.map((e) => e.outcome),
+        entries.map((e) => e.reason),
       ],
     );
   }
@@ -69,13 +72,13 @@ export class AuditLog {
   /** Entries newest first, keyset-paged by id. */
   async list(filter: AuditFilter, limit: number, beforeId: string | null): Promise<AuditEntry[]> {
     const rows = await this.db.query<AuditRow>(
-      `SELECT id::text, at, actor_id, actor_name, actor_role, actor_scopes, action, customer_id, operation_name, field, outcome FROM audit_entry
+      `SELECT a.id::text AS id, at, actor_id, actor_name, actor_role, actor_scopes, action, customer_id, operation_name, field, outcome, reason FROM audit_entry a
        WHERE ($1::uuid IS NULL OR customer_id = $1 OR customer_id IN (SELECT id FROM customer WHERE merged_into = $1))
          AND ($2::text IS NULL OR actor_id = $2)
          AND ($3::timestamptz IS NULL OR at >= $3)
          AND ($4::timestamptz IS NULL OR at < $4)
-         AND ($5::bigint IS NULL OR id < $5)
-       ORDER BY id DESC LIMIT $6`,
+         AND ($5::bigint IS NULL OR a.id < $5)
+       ORDER BY a.id DESC LIMIT $6`,
       [filter.customerKey, filter.actorId, filter.since, filter.until, beforeId, limit],
     );
     return rows.map(toAuditEntry);
@@ -92,5 +95,6 @@ function toAuditEntry(row: AuditRow): AuditEntry {
     operationName: row.operation_name,
     field: row.field,
     outcome: row.outcome,
+    reason: row.reason,
   });
 }

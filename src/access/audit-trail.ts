@@ -7,6 +7,8 @@ export interface AuditedWrite {
   field: string;
   customerKeys: readonly string[];
   outcome: AuditOutcome;
+  /** The operator's words for an erasure (a request or ticket reference). */
+  reason?: string | null;
 }
 
 /**

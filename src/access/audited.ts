@@ -18,16 +18,17 @@ export async function audited<T>(
   work: () => Promise<T>,
   outcomeOf: (result: T) => WriteOutcome,
   namedInInput: (string | null | undefined)[] = [],
+  reason: string | null = null,
 ): Promise<T> {
   try {
     const result = await work();
     const { customerKeys, userErrors } = outcomeOf(result);
     const keys = present(customerKeys);
-    if (keys.length > 0) context.audit.wrote({ action, field, customerKeys: keys, outcome: AuditOutcome.OK });
-    if (userErrors) context.audit.wrote({ action, field, customerKeys: keys.length > 0 ? [] : present(namedInInput), outcome: AuditOutcome.USER_ERROR });
+    if (keys.length > 0) context.audit.wrote({ action, field, customerKeys: keys, outcome: AuditOutcome.OK, reason });
+    if (userErrors) context.audit.wrote({ action, field, customerKeys: keys.length > 0 ? [] : present(namedInInput), outcome: AuditOutcome.USER_ERROR, reason });
     return result;
   } catch (error) {
-    context.audit.wrote({ action, field, customerKeys: present(namedInInput), outcome: AuditOutcome.FAILED });
+    context.audit.wrote({ action, field, customerKeys: present(namedInInput), outcome: AuditOutcome.FAILED, reason });
     throw error;
   }
 }

@@ -34,6 +34,7 @@ export enum CustomerChangeKind {
   PREFERENCES_UPDATED = 'PREFERENCES_UPDATED',
   MERGED = 'MERGED',
   UNMERGED = 'UNMERGED',
+  ERASED = 'ERASED',
 }
 
 /** A change to one customer, as the services announce it. */

@@ -11,6 +11,7 @@ import { normaliseIdentifier, type NormalisedIdentifier } from './identifier-nor
 import type { IdentifierInput } from './identifier.types';
 import { displayNameFor, identifierOwners, identityKey, lockLiveCustomer, lockLiveCustomers } from './identity-matching';
 import { profileSchema } from './profile-validation';
+import type { SuppressionList } from './suppression-list';
 import type { RemoveIdentifierInput, UpsertCustomerInput, UpsertCustomerPayload } from './upsert-customer.types';
 
 export const MAX_IDENTIFIERS_PER_WRITE = 50;
@@ -30,13 +31,17 @@ export class CustomerUpsertService {
   constructor(
     private readonly db: Database,
     private readonly region: string,
+    private readonly suppression: SuppressionList,
   ) {}
 
   async upsert(input: UpsertCustomerInput): Promise<UpsertCustomerPayload> {
     const clientRef = input.clientRef ?? null;
     try {
       const checked = this.checkUpsert(input, ['input']);
-      const result = await this.db.transaction((sql) => this.upsertIn(sql, checked, input, ['input']));
+      const result = await this.db.transaction(async (sql) => {
+        const suppressed = await this.suppression.suppressedAmong(sql, checked.identifiers);
+        return this.upsertIn(sql, checked, input, ['input'], suppressed);
+      });
       return { ...result, clientRef, userErrors: [] };
     } catch (error) {
       if (error instanceof UserInputProblem) return { customer: null, created: false, clientRef, userErrors: error.errors };
@@ -63,7 +68,9 @@ export class CustomerUpsertService {
       }
     });
     return this.db.transaction(async (sql) => {
-      await this.lockNamedCustomers(sql, checked.filter((c): c is CheckedUpsert => !(c instanceof UserInputProblem)));
+      const valid = checked.filter((c): c is CheckedUpsert => !(c instanceof UserInputProblem));
+      await this.lockNamedCustomers(sql, valid);
+      const suppressed = await this.suppression.suppressedAmong(sql, valid.flatMap((item) => item.identifiers));
       const results: UpsertCustomerPayload[] = [];
       for (const [i, input] of inputs.entries()) {
         const item = checked[i];
@@ -71,7 +78,7 @@ export class CustomerUpsertService {
         results.push(
           item instanceof UserInputProblem
             ? { customer: null, created: false, clientRef, userErrors: item.errors }
-            : await this.syncOne(sql, item, input, ['input', 'customers', i]),
+            : await this.syncOne(sql, item, input, ['input', 'customers', i], suppressed),
         );
       }
       return results;
@@ -112,11 +119,11 @@ export class CustomerUpsertService {
     }
   }
 
-  private async syncOne(sql: Sql, item: CheckedUpsert, input: UpsertCustomerInput, path: (string | number)[]): Promise<UpsertCustomerPayload> {
+  private async syncOne(sql: Sql, item: CheckedUpsert, input: UpsertCustomerInput, path: (string | number)[], suppressed: Set<string>): Promise<UpsertCustomerPayload> {
     const clientRef = input.clientRef ?? null;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await savepoint(sql, () => this.upsertIn(sql, item, input, path));
+        const result = await savepoint(sql, () => this.upsertIn(sql, item, input, path, suppressed));
         return { ...result, clientRef, userErrors: [] };
       } catch (error) {
         if (error instanceof UserInputProblem) return { customer: null, created: false, clientRef, userErrors: error.errors };
@@ -168,10 +175,33 @@ export class CustomerUpsertService {
     return { key, identifiers: dedupe(identifiers), fields: profile.value };
   }
 
-  /** The upsert itself, inside the caller's transaction; throws UserInputProblem to abandon it. */
-  private async upsertIn(sql: Sql, item: CheckedUpsert, input: UpsertCustomerInput, path: (string | number)[]): Promise<{ customer: Customer; created: boolean }> {
+  /**
+   * The upsert itself, inside the caller's transaction; throws UserInputProblem to abandon it.
+   * `suppressed` holds the identityKeys of the item's identifiers that erased customers asked
+   * never to be recorded again: naming one that nobody owns is refused.
+   */
+  private async upsertIn(
+    sql: Sql,
+    item: CheckedUpsert,
+    input: UpsertCustomerInput,
+    path: (string | number)[],
+    suppressed: Set<string>,
+  ): Promise<{ customer: Customer; created: boolean }> {
     const { key, identifiers: unique, fields } = item;
     let owners = await identifierOwners(sql, unique);
+    const refused = unique.filter((identifier) => suppressed.has(identityKey(identifier)) && !owners.has(identityKey(identifier)));
+    if (refused.length > 0) {
+      const given = input.identifiers ?? [];
+      throw new UserInputProblem(
+        refused.map((identifier) =>
+          UserError.of(
+            UserErrorCode.SUPPRESSED,
+            `This ${identifier.kind} identifier belonged to an erased customer who asked not to be recorded again; it cannot be stored.`,
+            [...path, 'identifiers', given.findIndex((g) => this.names(g, identifier))],
+          ),
+        ),
+      );
+    }
 
     let existing: CustomerRow | null = null;
     if (key) {

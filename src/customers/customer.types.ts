@@ -19,10 +19,14 @@ export interface CustomerRow {
   version: number;
   created_at: Date;
   updated_at: Date;
+  erased_at: Date | null;
 }
 
 export const CUSTOMER_COLUMNS = `c.id, c.display_name, c.given_name, c.family_name, c.locale, c.time_zone,
-  c.preferred_channel, c.language, c.contact_hours, c.notes, c.version, c.created_at, c.updated_at`;
+  c.preferred_channel, c.language, c.contact_hours, c.notes, c.version, c.created_at, c.updated_at, c.erased_at`;
+
+/** The name an erased customer reads as. */
+export const ERASED_DISPLAY_NAME = 'Erased customer';
 
 @ObjectType({ implements: Node, description: 'One person, however many systems and channels know them.' })
 export class Customer extends Node {
@@ -60,6 +64,9 @@ export class Customer extends Node {
   @Field({ description: 'When the profile, its identifiers or its preferences last changed.' })
   updatedAt!: Date;
 
+  @Field(() => Date, { nullable: true, description: 'When eraseCustomer removed its personal data; null for a customer never erased. An erased customer takes no more writes.' })
+  erasedAt!: Date | null;
+
   static fromRow(row: CustomerRow): Customer {
     const customer = new Customer();
     customer.id = toGlobalId('Customer', row.id);
@@ -73,6 +80,7 @@ export class Customer extends Node {
     customer.version = row.version;
     customer.createdAt = row.created_at;
     customer.updatedAt = row.updated_at;
+    customer.erasedAt = row.erased_at;
     return customer;
   }
 }

@@ -54,7 +54,7 @@ type LockedRow = CustomerRow & { merged_into: string | null };
  * origin), in id order, the order merges and unmerges lock in too, so they wait for each other
  * instead of deadlocking. A lock waits for a merge in progress, after which PostgreSQL hands back
  * the row as the merge left it: if that names a survivor not locked yet, the lookup runs again.
- * Answers the live row per key (null for an unknown key).
+ * Answers the live row per key (null for an unknown key, and for an erased customer).
  */
 export async function lockLiveCustomers(
   sql: Sql,
@@ -82,7 +82,8 @@ export async function lockLiveCustomers(
       }
       const live = locked.get(row.merged_into ?? key);
       if (!live || live.merged_into) settled = false;
-      else result.set(key, withoutMergedInto(live));
+      // An erased customer takes no more writes: to a writer it is as unknown as an id never issued.
+      else result.set(key, live.erased_at ? null : withoutMergedInto(live));
     }
     if (settled) return result;
   }

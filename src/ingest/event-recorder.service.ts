@@ -7,6 +7,7 @@ import { LostRace, isRefusedByDatabase } from '../db/database-errors';
 import { savepoint } from '../db/savepoint';
 import type { NormalisedIdentifier } from '../customers/identifier-normalisation';
 import { createCustomerFor, identifierOwners, identityKey, lockLiveCustomers, type IdentifierOwner } from '../customers/identity-matching';
+import type { SuppressionList } from '../customers/suppression-list';
 import { EVENT_COLUMNS } from '../timeline/timeline.service';
 import { toTimelineEvent, type TimelineEventRow } from '../timeline/timeline-event.types';
 import { validateEvent, type ValidatedEvent } from './event-validation';
@@ -49,6 +50,7 @@ export class EventRecorder {
   constructor(
     private readonly db: Database,
     private readonly region: string,
+    private readonly suppression: SuppressionList,
   ) {}
 
   async record(kind: EventKind, input: RecordEventCommonInput): Promise<RecordEventPayload> {
@@ -107,6 +109,8 @@ export class EventRecorder {
     const events = items.map((item) => item.event);
     const earlier = await this.storedByExternalId(sql, events.filter((e) => e.externalId != null));
     const owners = await this.ownersOf(sql, events);
+    // Identifiers nobody owns would make a customer: not for one an erased customer had suppressed.
+    const suppressed = await this.suppression.suppressedAmong(sql, owners.flatMap((owner) => (owner && 'create' in owner ? [owner.create] : [])));
     const aboutOwners = await this.customersOfEvents(sql, events.flatMap((e) => (e.aboutEventKey ? [e.aboutEventKey] : [])));
 
     const outcomes: Outcome[] = [];
@@ -115,6 +119,13 @@ export class EventRecorder {
       const owner = owners[index];
       const repeat = event.externalId != null ? earlier.get(externalKey(event)) : undefined;
       if (!owner) return void outcomes.push({ payload: failed([UserError.of(UserErrorCode.NOT_FOUND, 'No customer has this id.', [...path, 'customerId'])]) });
+      if ('create' in owner && suppressed.has(identityKey(owner.create))) {
+        return void outcomes.push({
+          payload: failed([
+            UserError.of(UserErrorCode.SUPPRESSED, 'This identifier belonged to an erased customer who asked not to be recorded again; the event was not stored.', [...path, 'identifier']),
+          ]),
+        });
+      }
       if (repeat) return void outcomes.push({ payload: sameEvent(repeat, event, owner) ? storedPayload(repeat, false) : reusedKey(path) });
       if (event.aboutEventKey != null && ('create' in owner || aboutOwners.get(event.aboutEventKey) !== owner.key)) {
         // Someone else's event, or none at all: the answer is the same, so it tells nothing.

@@ -87,7 +87,7 @@ export class MergeService {
     const survivor = rows.find((r) => r.id === survivorKey);
     const merged = rows.find((r) => r.id === mergedKey);
     for (const [row, field] of [[survivor, 'survivorId'], [merged, 'mergedId']] as const) {
-      if (!row) errors.push(UserError.of(UserErrorCode.NOT_FOUND, 'No customer has this id.', ['input', field]));
+      if (!row || row.erased_at) errors.push(UserError.of(UserErrorCode.NOT_FOUND, row ? 'This customer was erased; it takes no more writes.' : 'No customer has this id.', ['input', field]));
       else if (row.merged_into) {
         errors.push(
           UserError.of(
@@ -171,6 +171,7 @@ export class MergeService {
       // Another unmerge got there first: run again and answer as it left things.
       if (!ledger || ledger.survivor_id !== survivorKey) throw new LostRace('a merge being undone');
       const survivor = locked.find((r) => r.id === survivorKey)!;
+      if (survivor.erased_at) throw UserInputProblem.one(UserErrorCode.NOT_FOUND, 'This customer was erased with the customer it was merged into; there is nothing to bring back.', ['input', 'mergedId']);
       if (survivor.merged_into) {
         throw UserInputProblem.one(
           UserErrorCode.CONFLICT,

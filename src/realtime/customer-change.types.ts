@@ -18,6 +18,7 @@ registerEnumType(CustomerChangeKind, {
     UNMERGED: {
       description: 'A merge was undone: announced for the restored customer (`customerId` = `mergedId`) and for the former survivor (`customerId` = `survivorId`).',
     },
+    ERASED: { description: 'eraseCustomer removed the personal data of the customer (and of customers merged into it); it now reads as "Erased customer".' },
   },
 });
 

@@ -56,7 +56,7 @@ export class CustomerSearchService {
          UNION ALL
          SELECT c.id, greatest(similarity(c.display_name, $1), word_similarity($1, c.display_name))::float8
          FROM customer c
-         WHERE c.merged_into IS NULL AND $8 AND $1 <% c.display_name
+         WHERE c.merged_into IS NULL AND c.erased_at IS NULL AND $8 AND $1 <% c.display_name
        ),
        ranked AS (
          SELECT id, max(score) AS score FROM matches GROUP BY id

@@ -9,6 +9,7 @@ import type { CustomersContext } from '../customers/customer.context';
 import type { IngestContext } from '../ingest/ingest.context';
 import type { MergesContext } from '../merges/merge.context';
 import type { PreferencesContext } from '../preferences/preferences.context';
+import type { PrivacyContext } from '../privacy/privacy.context';
 import type { RealtimeContext } from '../realtime/realtime.context';
 import type { RealtimeHub } from '../realtime/realtime-hub';
 import type { NodeContext } from '../relay/node.resolver';
@@ -39,6 +40,7 @@ export type RequestContext = AccessContext &
   IngestContext &
   MergesContext &
   SearchContext &
+  PrivacyContext &
   RealtimeContext &
   NodeContext & {
     services: Services;

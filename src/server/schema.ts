@@ -12,6 +12,7 @@ import { MergeResolver } from '../merges/merge.resolver';
 import { CustomerPreferencesResolver, PreferencesResolver } from '../preferences/preferences.resolver';
 import { CustomerChangeResolver, SubscriptionResolver } from '../realtime/subscription.resolver';
 import { NodeResolver } from '../relay/node.resolver';
+import { PrivacyResolver } from '../privacy/privacy.resolver';
 import { CustomerSearchResolver } from '../search/customer-search.resolver';
 import { CallEvent, EmailEvent, PurchaseEvent, SocialMessageEvent, SurveyResponseEvent } from '../timeline/timeline-event.types';
 import { CustomerTimelineResolver, TimelineEventResolver } from '../timeline/timeline.resolver';
@@ -32,6 +33,7 @@ export function buildTimelineSchema(): Promise<GraphQLSchema> {
       RecordEventResolver,
       MergeResolver,
       CustomerSearchResolver,
+      PrivacyResolver,
       SubscriptionResolver,
       CustomerChangeResolver,
     ],

@@ -6,11 +6,14 @@ import { QueryBudgets } from '../access/query-budgets';
 import type { Config } from '../core/config';
 import { CustomerLookup } from '../customers/customer-lookup';
 import { CustomerUpsertService } from '../customers/customer-upsert.service';
+import { SuppressionList } from '../customers/suppression-list';
 import type { Database } from '../db/database';
 import { EventRecorder } from '../ingest/event-recorder.service';
 import { MergeService } from '../merges/merge.service';
 import { ConsentHistory } from '../preferences/consent-history';
 import { PreferencesService } from '../preferences/preferences.service';
+import { CustomerErasureService } from '../privacy/customer-erasure.service';
+import { CustomerExportService } from '../privacy/customer-export.service';
 import { CustomerSearchService } from '../search/customer-search.service';
 import { TimelineService } from '../timeline/timeline.service';
 
@@ -22,6 +25,7 @@ export function createServices(db: Database, config: Config) {
     config.AUTH_JWT_ISSUER && config.AUTH_JWT_AUDIENCE && config.AUTH_JWKS_URL
       ? new JwtVerifier({ issuer: config.AUTH_JWT_ISSUER, audience: config.AUTH_JWT_AUDIENCE, jwksUrl: config.AUTH_JWKS_URL, roleClaim: config.AUTH_JWT_ROLE_CLAIM })
       : null;
+  const suppression = new SuppressionList(config.PRIVACY_HASH_KEY);
   return {
     apiKeys,
     authenticator: new Authenticator(apiKeys, jwt, {
@@ -31,13 +35,15 @@ export function createServices(db: Database, config: Config) {
     auditLog: new AuditLog(db),
     budgets: new QueryBudgets(),
     customers: new CustomerLookup(db, region),
-    upserts: new CustomerUpsertService(db, region),
+    upserts: new CustomerUpsertService(db, region, suppression),
     preferences: new PreferencesService(db),
     consentHistory: new ConsentHistory(db),
     timeline: new TimelineService(db),
-    recorder: new EventRecorder(db, region),
+    recorder: new EventRecorder(db, region, suppression),
     merges: new MergeService(db),
     search: new CustomerSearchService(db, region),
+    erasure: new CustomerErasureService(db, suppression),
+    exports: new CustomerExportService(db),
   };
 }
 
