@@ -1,8 +1,8 @@
-import { randomInt } from 'node:crypto';
 import { Role } from '../src/core/access-scopes';
 import { dumpDatabase } from './support/database-dump';
 import { countRows } from './support/database-state';
 import { unique } from './support/factories';
+import { aPersonEverywhere, needles } from './support/personal-data';
 import { EVENT_FIELDS, USER_ERRORS } from './support/fragments';
 import { openClient, subscribe, untilSubscribed } from './support/subscriptions';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -20,94 +20,10 @@ const CARD = `query ($id: ID!) { customer(id: $id) { id displayName givenName fa
   preferences { preferredChannel language contactHours notes consents { channel granted source } }
   timeline(first: 100) { edges { node { ${EVENT_FIELDS} } } } } }`;
 
-/** London numbers in the range Ofcom keeps for drama (020 7946 0000-0999), a different one each time. */
-let nextPhone = randomInt(0, 1000);
-const phone = () => `+44207946${String(nextPhone++ % 1000).padStart(4, '0')}`;
-
-/**
- * A person with a value of their own in every place the schema can hold one: two profiles merged
- * into one, identifiers of every kind, preferences, consents with sources, one event of each kind
- * with every personal field. Answers the person's values as stored (normalised), to look for.
- */
-async function aPersonEverywhere() {
-  const tag = unique('zq').replace(/-/g, '');
-  const values = {
-    displayName: `Zelda ${tag}`,
-    givenName: `Zelda${tag}`,
-    familyName: `Quux${tag}`,
-    email: `zelda.${tag}@example.org`,
-    secondEmail: `z.${tag}@mail.example.net`,
-    phone: phone(),
-    callerPhone: phone(),
-    handle: `zq.${tag}`,
-    crmId: `crm-${tag}`,
-    contactHours: `evenings after nine ${tag}`,
-    note: `allergic to peanuts ${tag}`,
-    consentSource: `paper form ${tag}`,
-    transcript: `my card number is 4111 ${tag}`,
-    recordingUrl: `https://recordings.example.com/${tag}.wav`,
-    subject: `Complaint ${tag}`,
-    body: `Dear team, I live at 1 Secret Lane ${tag}`,
-    messageId: `<${tag}@mail.example.org>`,
-    dm: `my flat is 4b ${tag}`,
-    orderNumber: `SO-${tag}`,
-    itemName: `Pregnancy test ${tag}`,
-    comment: `the courier was rude ${tag}`,
-    oldName: `Zelda Old ${tag}`,
-  };
-  const main = await server.data(UPSERT, {
-    input: {
-      displayName: values.displayName,
-      givenName: values.givenName,
-      familyName: values.familyName,
-      locale: 'en-GB',
-      timeZone: 'Europe/London',
-      identifiers: [
-        { kind: 'EMAIL', value: values.email },
-        { kind: 'PHONE', value: values.phone },
-        { kind: 'SOCIAL', namespace: 'instagram', value: `@${values.handle}` },
-        { kind: 'EXTERNAL_ID', namespace: 'crm', value: values.crmId },
-      ],
-    },
-  });
-  expect(main.upsertCustomer.userErrors).toEqual([]);
-  const id = main.upsertCustomer.customer.id;
-  const other = await server.data(UPSERT, { input: { displayName: values.oldName, identifiers: [{ kind: 'EMAIL', value: values.secondEmail }] } });
-  await server.data(`mutation ($input: UpdatePreferencesInput!) { updatePreferences(input: $input) { ${USER_ERRORS} } }`, {
-    input: { customerId: other.upsertCustomer.customer.id, contactHours: values.contactHours, consents: [{ channel: 'SMS', granted: true, source: values.consentSource }] },
-  });
-  await server.data(`mutation ($input: UpdatePreferencesInput!) { updatePreferences(input: $input) { ${USER_ERRORS} } }`, {
-    input: { customerId: id, preferredChannel: 'EMAIL', language: 'en', notes: [values.note], consents: [{ channel: 'EMAIL', granted: true, source: values.consentSource }] },
-  });
-  const merged = await server.data(`mutation ($input: MergeCustomersInput!) { mergeCustomers(input: $input) { ${USER_ERRORS} } }`, {
-    input: { survivorId: id, mergedId: other.upsertCustomer.customer.id },
-  });
-  expect(merged.mergeCustomers.userErrors).toEqual([]);
-  const at = (day: number) => new Date(Date.UTC(2026, 5, day, 10)).toISOString();
-  const { recordEvents } = await server.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { ${USER_ERRORS} event { id } } } }`, {
-    input: {
-      events: [
-        { call: { customerId: id, occurredAt: at(1), direction: 'INBOUND', outcome: 'ANSWERED', waitSeconds: 40, durationSeconds: 371, fromNumber: values.callerPhone, toNumber: '+441174960000', transcript: values.transcript, recordingUrl: values.recordingUrl, source: 'pbx', externalId: `${tag}-call` } },
-        { email: { customerId: id, occurredAt: at(2), direction: 'INBOUND', fromAddress: values.email, toAddresses: ['support@shop.example'], subject: values.subject, bodyText: values.body, messageId: values.messageId, threadId: `t-${tag}`, source: 'mail', externalId: `${tag}-mail` } },
-        { socialMessage: { identifier: { kind: 'SOCIAL', namespace: 'instagram', value: values.handle }, occurredAt: at(3), direction: 'INBOUND', platform: 'instagram', handle: values.handle, text: values.dm, source: 'ig', externalId: `${tag}-dm` } },
-        { purchase: { customerId: id, occurredAt: at(4), orderNumber: values.orderNumber, status: 'PAID', total: { amount: '12.50', currency: 'GBP' }, items: [{ name: values.itemName, quantity: 1, unitPrice: { amount: '12.50', currency: 'GBP' } }], source: 'shop', externalId: `${tag}-order` } },
-        { surveyResponse: { customerId: id, occurredAt: at(5), survey: 'CSAT', score: 2, comment: values.comment, source: 'survey', externalId: `${tag}-csat` } },
-      ],
-    },
-  });
-  for (const result of recordEvents.results) expect(result.userErrors).toEqual([]);
-  return { id, mergedId: other.upsertCustomer.customer.id, tag, values };
-}
-
-/** Every value, and the ways it could sit in a dump (phone digits without the +). */
-function needles(values: Record<string, string>): string[] {
-  return Object.values(values).flatMap((value) => (value.startsWith('+') ? [value, value.slice(1)] : [value]));
-}
-
 describe('eraseCustomer', () => {
   it('leaves no personal value of the person in any table (pg_dump of the whole database), while events stay as placeholders', async () => {
-    const person = await aPersonEverywhere();
-    const bystander = await aPersonEverywhere();
+    const person = await aPersonEverywhere(server);
+    const bystander = await aPersonEverywhere(server);
     // Agents read the person: audit entries about them exist, and must not hold values either.
     const agent = await server.createKey({ role: Role.AGENT });
     expect((await server.as(agent.secret).graphql(CARD, { id: person.id })).data.customer.displayName).toBe(person.values.displayName);
@@ -161,7 +77,7 @@ describe('eraseCustomer', () => {
   }, 60_000);
 
   it('with suppress, refuses later writes that name the identifiers (SUPPRESSED) and stores nothing of them', async () => {
-    const person = await aPersonEverywhere();
+    const person = await aPersonEverywhere(server);
     expect((await server.data(ERASE, { input: { customerId: person.id, suppress: true } })).eraseCustomer.userErrors).toEqual([]);
     const customers = await countRows(server.db, 'customer');
     const events = await countRows(server.db, 'timeline_event');
@@ -184,7 +100,7 @@ describe('eraseCustomer', () => {
   }, 60_000);
 
   it('without suppress, frees the identifiers for a new customer; the erased one takes no more writes', async () => {
-    const person = await aPersonEverywhere();
+    const person = await aPersonEverywhere(server);
     expect((await server.data(ERASE, { input: { customerId: person.id } })).eraseCustomer.userErrors).toEqual([]);
     const again = await server.data(UPSERT, { input: { displayName: 'New start', identifiers: [{ kind: 'EMAIL', value: person.values.email }] } });
     expect(again.upsertCustomer.userErrors).toEqual([]);
@@ -206,7 +122,7 @@ describe('eraseCustomer', () => {
   }, 60_000);
 
   it('refuses bad input with userErrors and changes nothing', async () => {
-    const person = await aPersonEverywhere();
+    const person = await aPersonEverywhere(server);
     const answers = await Promise.all([
       server.data(ERASE, { input: { customerId: 'nope' } }),
       server.data(ERASE, { input: { customerId: 'Q3VzdG9tZXI6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw' } }),
@@ -219,7 +135,7 @@ describe('eraseCustomer', () => {
 
 describe('customerExport', () => {
   it('holds every stored fact about the person, merged profiles included, and is audited', async () => {
-    const person = await aPersonEverywhere();
+    const person = await aPersonEverywhere(server);
     const { customerExport } = await server.data(`query ($id: ID!) { customerExport(id: $id) }`, { id: person.mergedId });
     const text = JSON.stringify(customerExport);
     for (const value of needles(person.values).filter((v) => !v.startsWith('44'))) expect({ value, found: text.includes(value) }).toEqual({ value, found: true });
@@ -238,7 +154,7 @@ describe('customerExport', () => {
   }, 60_000);
 
   it('needs PRIVACY: an agent gets FORBIDDEN and nothing of the document', async () => {
-    const person = await aPersonEverywhere();
+    const person = await aPersonEverywhere(server);
     const agent = await server.createKey({ role: Role.AGENT });
     const answer = await server.as(agent.secret).graphql(`query ($id: ID!) { customerExport(id: $id) }`, { id: person.id });
     expect(answer.data).toBeNull();

@@ -3,10 +3,9 @@ import { Scope } from '../core/access-scopes';
 import { UserErrorCode, UserInputProblem, UserError, badUserInput } from '../core/errors';
 import { ConnectionArgs, connectionFrom, pageRequest } from '../relay/connection';
 import { decodeCursor, encodeCursor } from '../relay/cursor';
-import { keyOf, toGlobalId } from '../relay/global-id';
+import { keyOf } from '../relay/global-id';
 import type { AccessContext } from './access.context';
 import { ApiKey, ApiKeyConnection, CreateApiKeyInput, CreateApiKeyPayload, RevokeApiKeyInput, RevokeApiKeyPayload } from './api-key.types';
-import type { ApiKeyRow } from './api-keys.service';
 import { AuditEntryConnection } from './audit-entry.types';
 import { ViewerInfo } from './viewer.types';
 
@@ -28,7 +27,7 @@ export class AccessResolver {
     const after = page.cursor ? decodeCursor(page.cursor, KEY_CURSOR, [/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/, /^[0-9a-f-]{36}$/]) : null;
     if (page.cursor && !after) throw badUserInput('`after` is not an API key cursor issued by this server.', { argument: 'after' });
     const rows = await services.apiKeys.list(page.size + 1, after ? { createdAt: after[0], id: after[1] } : null);
-    return connectionFrom(rows, page, (row) => encodeCursor(KEY_CURSOR, row.created_at.toISOString(), row.id), toApiKey(services.apiKeys.defaults));
+    return connectionFrom(rows, page, (row) => encodeCursor(KEY_CURSOR, row.created_at.toISOString(), row.id), (row) => ApiKey.fromRow(row, services.apiKeys.defaults));
   }
 
   @Authorized(Scope.ADMIN)
@@ -43,7 +42,7 @@ export class AccessResolver {
         budget: input.budget ?? null,
         createdBy: viewer.id,
       });
-      return { apiKey: toApiKey(services.apiKeys.defaults)(row), secret, userErrors: [] };
+      return { apiKey: ApiKey.fromRow(row, services.apiKeys.defaults), secret, userErrors: [] };
     } catch (error) {
       if (error instanceof UserInputProblem) return { apiKey: null, secret: null, userErrors: error.errors };
       throw error;
@@ -58,7 +57,7 @@ export class AccessResolver {
     const row = await services.apiKeys.revoke(key);
     if (!row) return { apiKey: null, userErrors: [UserError.of(UserErrorCode.NOT_FOUND, 'No API key has this id.', ['input', 'id'])] };
     services.authenticator.forget(row.id);
-    return { apiKey: toApiKey(services.apiKeys.defaults)(row), userErrors: [] };
+    return { apiKey: ApiKey.fromRow(row, services.apiKeys.defaults), userErrors: [] };
   }
 
   @Authorized(Scope.AUDIT_READ)
@@ -80,20 +79,4 @@ export class AccessResolver {
     const entries = await services.auditLog.list({ customerKey, actorId, since, until }, page.size + 1, before ?? null);
     return connectionFrom(entries, page, (entry) => encodeCursor(AUDIT_CURSOR, keyOf(entry.id, 'AuditEntry')!), (entry) => entry);
   }
-}
-
-function toApiKey(defaults: { capacity: number; refillPerSecond: number }) {
-  return (row: ApiKeyRow): ApiKey =>
-    Object.assign(new ApiKey(), {
-      id: toGlobalId('ApiKey', row.id),
-      name: row.name,
-      role: row.role,
-      scopes: row.scopes,
-      hint: row.hint,
-      budget: row.budget_capacity && row.budget_refill_per_second ? { capacity: row.budget_capacity, refillPerSecond: row.budget_refill_per_second } : defaults,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-      lastUsedAt: row.last_used_at,
-      revokedAt: row.revoked_at,
-    });
 }

@@ -2,7 +2,9 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Role, Scope } from '../core/access-scopes';
 import { UserError } from '../core/errors';
 import { connectionType } from '../relay/connection-type';
+import { toGlobalId } from '../relay/global-id';
 import { Node } from '../relay/node';
+import type { ApiKeyRow } from './api-keys.service';
 
 @ObjectType({ description: 'The query budget of a credential: points it may hold, and points it gets back each second.' })
 export class Budget {
@@ -50,6 +52,22 @@ export class ApiKey extends Node {
 
   @Field(() => Date, { nullable: true, description: 'When it was revoked; null while it is not.' })
   revokedAt!: Date | null;
+
+  /** `defaults`: the budget of keys that have none of their own. */
+  static fromRow(row: ApiKeyRow, defaults: { capacity: number; refillPerSecond: number }): ApiKey {
+    return Object.assign(new ApiKey(), {
+      id: toGlobalId('ApiKey', row.id),
+      name: row.name,
+      role: row.role,
+      scopes: row.scopes,
+      hint: row.hint,
+      budget: row.budget_capacity && row.budget_refill_per_second ? { capacity: row.budget_capacity, refillPerSecond: row.budget_refill_per_second } : defaults,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      lastUsedAt: row.last_used_at,
+      revokedAt: row.revoked_at,
+    });
+  }
 }
 
 export const ApiKeyConnection = connectionType<ApiKey>({

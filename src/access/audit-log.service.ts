@@ -69,6 +69,15 @@ export class AuditLog {
     );
   }
 
+  async byId(id: string): Promise<AuditEntry | null> {
+    if (!/^[1-9]\d{0,18}$/.test(id)) return null;
+    const [row] = await this.db.query<AuditRow>(
+      `SELECT a.id::text AS id, at, actor_id, actor_name, actor_role, actor_scopes, action, customer_id, operation_name, field, outcome, reason FROM audit_entry a WHERE a.id = $1`,
+      [id],
+    );
+    return row ? toAuditEntry(row) : null;
+  }
+
   /** Entries newest first, keyset-paged by id. */
   async list(filter: AuditFilter, limit: number, beforeId: string | null): Promise<AuditEntry[]> {
     const rows = await this.db.query<AuditRow>(

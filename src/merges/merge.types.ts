@@ -1,4 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Scope } from '../core/access-scopes';
+import { Authorized, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { UserError } from '../core/errors';
 import { Customer } from '../customers/customer.types';
 
@@ -19,6 +20,7 @@ export class MergeCustomersInput {
 
 @ObjectType({ description: 'The outcome of a merge, or of its dry run.' })
 export class MergeCustomersPayload {
+  @Authorized(Scope.CUSTOMERS_READ)
   @Field(() => Customer, {
     nullable: true,
     description: 'The survivor after the merge: for a dry run, as it would be (its identifiers and preferences are the would-be ones; its timeline is not). Null on user errors.',
@@ -46,10 +48,12 @@ export class UnmergeCustomersInput {
 
 @ObjectType({ description: 'The two customers after an unmerge.' })
 export class UnmergeCustomersPayload {
-  @Field(() => Customer, { nullable: true, description: 'The former survivor, without what the merge brought it. Null on user errors.' })
+  @Authorized(Scope.CUSTOMERS_READ)
+  @Field(() => Customer, { nullable: true, description: 'The former survivor, without what the merge brought it. Null on user errors. CUSTOMERS_READ.' })
   survivor!: Customer | null;
 
-  @Field(() => Customer, { nullable: true, description: 'The restored customer, with its own identifiers, events, preferences and consents. Null on user errors.' })
+  @Authorized(Scope.CUSTOMERS_READ)
+  @Field(() => Customer, { nullable: true, description: 'The restored customer, with its own identifiers, events, preferences and consents. Null on user errors. CUSTOMERS_READ.' })
   restored!: Customer | null;
 
   @Field(() => [UserError], { description: 'Problems with the input; when present, nothing was written.' })

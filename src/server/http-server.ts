@@ -19,13 +19,15 @@ import { graphiqlAssets, graphiqlPage } from './graphiql';
 import { graphqlOverHttp } from './graphql-over-http';
 import { jsonErrorHandler, jsonNotFound } from './http-errors';
 import { createRequestContext, type RequestContext } from './request-context';
-import { createServices } from './services';
+import { createServices, type Services } from './services';
 import { attachSubscriptionServer } from './websocket-server';
 
 export interface TimelineServer {
   httpServer: http.Server;
   /** This process's subscriptions (graphql-ws over /graphql) and their notification listener. */
   realtime: RealtimeHub;
+  /** The services behind the schema, for the process's own housekeeping (and tests that drive it). */
+  services: Services;
   /** Starts listening; resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
   /**
@@ -140,6 +142,7 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   return {
     httpServer,
     realtime,
+    services,
     listen: (port, host = config.HOST ?? '0.0.0.0') =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);

@@ -1,5 +1,6 @@
 import type { AccessContext } from '../access/access.context';
 import { requireScopes } from '../access/auth-checker';
+import { ApiKey } from '../access/api-key.types';
 import { AuditTrail } from '../access/audit-trail';
 import { Scope } from '../core/access-scopes';
 import type { Logger } from '../core/logger';
@@ -84,6 +85,12 @@ export function createRequestContext(options: {
           return context.loaders.customerByKey.load(key);
         case 'TimelineEvent':
           return context.loaders.eventByKey.load(key);
+        case 'ApiKey': {
+          const row = await services.apiKeys.byId(key);
+          return row ? ApiKey.fromRow(row, services.apiKeys.defaults) : null;
+        }
+        case 'AuditEntry':
+          return services.auditLog.byId(key);
         default:
           return null;
       }

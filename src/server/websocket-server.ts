@@ -194,7 +194,10 @@ export function attachSubscriptionServer(options: {
       onError: (_ctx, _id, _payload, errors) => format(errors),
       onNext: (_ctx, _id, payload, args, result) => {
         const context = args.contextValue as RequestContext;
-        if (!context.audit.isEmpty) subscriptionAudit.add(context.viewer, payload.operationName ?? null, context.audit.drain().shown);
+        if (!context.audit.isEmpty) {
+          const operationName = payload.operationName ?? getOperationAST(args.document, args.operationName)?.name?.value ?? null;
+          subscriptionAudit.add(context.viewer, operationName, context.audit.drain().shown);
+        }
         return {
           ...result,
           ...(result.errors?.length ? { errors: format(result.errors) as never } : {}),

@@ -48,7 +48,8 @@ function clip(value: string, max: number): string {
 }
 
 /**
- * The same line without the customer's own words (subject, message text, comment): what a
+ * The same line without the customer's own words (subject, message text, comment) or the order
+ * number: what a
  * caller without PII_READ reads instead of the stored summary, which a source may have written.
  */
 export function summariseWithoutPersonalText(kind: EventKind, direction: Direction | null | undefined, d: Record<string, any>): string {
@@ -59,6 +60,11 @@ export function summariseWithoutPersonalText(kind: EventKind, direction: Directi
       return `${direction === Direction.OUTBOUND ? 'Reply on' : 'Message on'} ${platformName(d.platform)}`;
     case EventKind.SURVEY_RESPONSE:
       return `${d.survey} ${d.score}/${d.scaleMax}`;
+    case EventKind.PURCHASE: {
+      // The order number leads to the person in the shop's own records.
+      const count = ((d.items ?? []) as { quantity: number }[]).reduce((n, item) => n + item.quantity, 0);
+      return `Order ${String(d.status).toLowerCase()}, ${d.total.amount} ${d.total.currency}, ${count} item${count === 1 ? '' : 's'}`;
+    }
     default:
       return summarise(kind, direction, d);
   }

@@ -1,6 +1,6 @@
 import { Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { Personal } from '../access/personal-data';
-import { maskIdentifier } from '../access/masks';
+import { maskExternalId, maskIdentifier } from '../access/masks';
 import { IdentifierKind } from '../core/enums';
 import { Node } from '../relay/node';
 import { connectionType } from '../relay/connection-type';
@@ -176,7 +176,8 @@ export class LineItem {
 
 @ObjectType({ implements: [TimelineEvent, Node], description: 'An order or a change of its status.' })
 export class PurchaseEvent extends TimelineEvent {
-  @Field({ description: 'The order number in the source system.' })
+  @Personal((order: PurchaseEvent) => maskExternalId(order.orderNumber))
+  @Field({ description: 'The order number in the source system; masked without PII_READ (it leads to the person in that system).' })
   orderNumber!: string;
 
   @Field(() => PurchaseStatus, { description: 'Where the order stood when this event was recorded.' })

@@ -34,6 +34,8 @@ export interface TestServer {
   config: Config;
   /** The server's subscriptions and their notification listener. */
   realtime: TimelineServer['realtime'];
+  /** The server's services, to run its housekeeping now (e.g. writing keys' lastUsedAt). */
+  services: TimelineServer['services'];
   /** The ADMIN key every helper here sends unless given another. */
   adminKey: string;
   /** Makes an API key of the given role or scopes in this server's database. */
@@ -99,6 +101,7 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
     database: Database.configured(served, config, log),
     config,
     realtime: server.realtime,
+    services: server.services,
     graphql,
     post,
     data,
