@@ -45,11 +45,16 @@ describe('log lines', () => {
     await server.graphql(`query ($i: IdentifierInput!) { customerByIdentifier(identifier: $i) { displayName } }`, { i: { kind: 'SOCIAL', namespace: 'instagram', value: CANARY.handle } });
     await server.graphql(`query { customerByIdentifier(identifier: { kind: EMAIL, value: "not an e-mail ${CANARY.handle}" }) { id } }`);
 
+    // Privacy requests, and credentials good and bad: logged by what they are, never by value.
+    await server.graphql(`query ($id: ID!) { customerExport(id: $id) }`, { id: upsertCustomer.customer.id });
+    await server.graphql(`mutation ($input: EraseCustomerInput!) { eraseCustomer(input: $input) { erasedAt } }`, { input: { customerId: upsertCustomer.customer.id, suppress: true } });
+    await server.as('canary-token-that-is-no-key').graphql(`{ viewer { name } }`);
+
     // The failure was logged, by what it is.
     const unexpected = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'unexpected error while resolving');
     expect(unexpected).toEqual([expect.objectContaining({ err: expect.objectContaining({ code: 'XX000' }) })]);
     expect(lines.length).toBeGreaterThan(5);
-    for (const value of ['canary', CANARY.email, CANARY.handle, 'Personname', 'secret text']) {
+    for (const value of ['canary', CANARY.email, CANARY.handle, 'Personname', 'secret text', server.adminKey, server.adminKey.slice(4, 20)]) {
       expect(lines.filter((line) => line.toLowerCase().includes(value.toLowerCase()))).toEqual([]);
     }
   });

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { Role, Scope } from '../core/access-scopes';
+import { serviceUnavailable } from '../core/errors';
 
 export interface JwtSettings {
   issuer: string;
@@ -34,7 +35,11 @@ export class JwtVerifier {
     this.keys = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 3000 });
   }
 
-  /** The token's claims when it verifies; null otherwise (the reason is not the caller's business). */
+  /**
+   * The token's claims when it verifies; null when it does not (the reason is not the caller's
+   * business). Throws SERVICE_UNAVAILABLE when the issuer's keys cannot be fetched: the token may
+   * be fine, so the caller should retry rather than sign in again.
+   */
   async verify(token: string): Promise<VerifiedToken | null> {
     let payload: JWTPayload;
     try {
@@ -45,8 +50,9 @@ export class JwtVerifier {
         clockTolerance: 30,
         requiredClaims: ['sub', 'exp'],
       }));
-    } catch {
-      return null;
+    } catch (error) {
+      if (isBadToken(error)) return null;
+      throw serviceUnavailable("The company login's signing keys cannot be fetched right now; retry in a few seconds.");
     }
     const roleValue = String(payload[this.settings.roleClaim] ?? '').toUpperCase();
     const role = (Object.values(Role) as string[]).includes(roleValue) ? (roleValue as Role) : null;
@@ -55,4 +61,12 @@ export class JwtVerifier {
     const name = typeof payload.preferred_username === 'string' ? payload.preferred_username : payload.sub!;
     return { subject: payload.sub!, name, role, scopes, expiresAt: payload.exp ? new Date(payload.exp * 1000) : null };
   }
+}
+
+/** jose's codes for a token that is wrong in itself; anything else is the issuer's keys failing to arrive. */
+const BAD_TOKEN = /^ERR_(JWT_|JWS_|JOSE_ALG_NOT_ALLOWED|JOSE_NOT_SUPPORTED|JWKS_NO_MATCHING_KEY|JWKS_MULTIPLE_MATCHING_KEYS)/;
+
+function isBadToken(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && BAD_TOKEN.test(code);
 }

@@ -118,7 +118,15 @@ export function attachSubscriptionServer(options: {
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
         const authorization = (ctx.connectionParams as { authorization?: unknown } | undefined)?.authorization;
-        const viewer = await services.authenticator.authenticate(typeof authorization === 'string' ? authorization : null).catch(() => null);
+        let viewer: Viewer | null;
+        try {
+          viewer = await services.authenticator.authenticate(typeof authorization === 'string' ? authorization : null);
+        } catch {
+          // The database or the company login's keys are away: the credential may well be
+          // good, so "try again later" (1013), not 4403, which tells a client to sign in again.
+          socket.close(1013, 'Credentials cannot be checked right now; reconnect in a few seconds.');
+          return false;
+        }
         if (!viewer) return false;
         const held = socketsByCredential.get(viewer.id) ?? new Set<WebSocket>();
         if (held.size >= config.WS_MAX_CONNECTIONS_PER_CREDENTIAL) {
