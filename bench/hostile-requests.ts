@@ -5,7 +5,8 @@ import { migrate } from '../src/db/migrate';
 import { toGlobalId } from '../src/relay/global-id';
 import { seedDemoData } from '../src/seed/demo-data';
 import type { BenchServer } from './bench-database';
-import { startServer } from './bench-server';
+import { createBenchKey, Role } from './bench-credentials';
+import { headersFor, startServer, type RunningServer } from './bench-server';
 import type { Cleanup } from './cleanup';
 import { formatTable, milliseconds, summarise } from './stats';
 
@@ -32,32 +33,36 @@ export async function benchmarkHostileRequests(server: BenchServer, cleanup: Cle
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', GRAPHIQL: 'false' });
   await seedDemoData(db, config, { anchor: new Date('2026-11-01T12:00:00Z') });
   const [{ id: busiest, events }] = await db.query(`SELECT customer_id AS id, count(*)::int AS events FROM timeline_event GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
-  const url = await startServer(db, config, cleanup);
+  const served = await startServer(db, config, cleanup);
+  // The flooding clients are machines of their own, each with the default budget of a key.
+  const flooders = await Promise.all(Array.from({ length: FLOOD_CLIENTS }, (_, i) => createBenchKey(db, Role.INTEGRATION, `flooder ${i}`, null)));
   const customerId = toGlobalId('Customer', busiest);
   console.log(`data        the demo data; the busiest customer has ${events} events`);
 
   let inner = 'id displayName';
   for (let i = 0; i < 3; i++) inner = `id timeline(first: 100) { edges { node { summary customer { ${inner} } } } }`;
   const deepQuery = `query Deep($id: ID!) { customer(id: $id) { ${inner} } }`;
-  const deep = await measured(() => post(url, deepQuery, { id: customerId }));
+  const deep = await measured(() => post(served, deepQuery, { id: customerId }));
 
   const aliases = Array.from({ length: 6000 }, (_, i) => `a${i}: timeline(first: ${1 + (i % 100)}) { edges { cursor } }`).join(' ');
-  const wide = await measured(() => post(url, `query Wide($id: ID!) { customer(id: $id) { ${aliases} } }`, { id: customerId }));
+  const wide = await measured(() => post(served, `query Wide($id: ID!) { customer(id: $id) { ${aliases} } }`, { id: customerId }));
 
   const card = `query Card($id: ID!) { customer(id: $id) { displayName identifiers { kind value } preferences { contactHours consents { channel granted } } timeline(first: 20) { edges { node { __typename occurredAt summary } } } } }`;
-  const quiet = await cardLatencies(url, card, customerId);
+  const quiet = await cardLatencies(served, card, customerId);
   // The strongest flood the bounds let through: as many aliased searches as allowed, eight at a time.
   const searches = Array.from({ length: config.MAX_QUERY_ALIASES }, (_, i) => `s${i}: searchCustomers(query: "${['maya', 'okafor', 'example', 'ben', 'smith'][i % 5]}${i}", first: 100) { edges { node { id displayName } } }`).join(' ');
   let flooding = true;
   let floodRequests = 0;
-  const flood = Array.from({ length: FLOOD_CLIENTS }, async () => {
+  let floodLimited = 0;
+  const flood = flooders.map(async (secret) => {
     while (flooding) {
-      await post(url, `{ ${searches} }`);
+      const answer = await post({ url: served.url, secret }, `{ ${searches} }`);
       floodRequests++;
+      if (answer.status === 429) floodLimited++;
     }
   });
   const started = performance.now();
-  const loud = await cardLatencies(url, card, customerId, FLOOD_SECONDS * 1000);
+  const loud = await cardLatencies(served, card, customerId, FLOOD_SECONDS * 1000);
   flooding = false;
   await Promise.all(flood);
   const floodSeconds = (performance.now() - started) / 1000;
@@ -72,6 +77,7 @@ export async function benchmarkHostileRequests(server: BenchServer, cleanup: Cle
     ['agent card alone: p50 / p99', '', `${milliseconds(quiet.median)} / ${milliseconds(quiet.p99)} ms`],
     [`agent card under ${FLOOD_CLIENTS} clients flooding ${config.MAX_QUERY_ALIASES}-alias searches: p50 / p99`, 'p99 <= 1000 ms', `${milliseconds(loud.median)} / ${milliseconds(loud.p99)} ms`],
     ['flood requests answered', '', `${floodRequests} in ${floodSeconds.toFixed(1)} s`],
+    ['of which refused by the flooders\' budgets (429)', '', `${floodLimited}`],
   ];
   console.log(`\n${formatTable(['figure', 'goal', 'measured'], rows)}`);
 }
@@ -81,8 +87,8 @@ interface Answer {
   body: { errors?: { extensions?: Record<string, unknown> }[] };
 }
 
-async function post(url: string, query: string, variables?: Record<string, unknown>): Promise<Answer> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+async function post(server: RunningServer, query: string, variables?: Record<string, unknown>): Promise<Answer> {
+  const response = await fetch(server.url, { method: 'POST', headers: headersFor(server), body: JSON.stringify({ query, variables }) });
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
 
@@ -99,12 +105,12 @@ async function measured(send: () => Promise<Answer>): Promise<{ answer: Answer; 
 }
 
 /** Agent-card latencies, one at a time: CARD_SAMPLES of them, or as many as fit in `forMs`. */
-async function cardLatencies(url: string, card: string, customerId: string, forMs = 0) {
+async function cardLatencies(server: RunningServer, card: string, customerId: string, forMs = 0) {
   const samples: number[] = [];
   const until = performance.now() + forMs;
   while (samples.length < CARD_SAMPLES || performance.now() < until) {
     const started = performance.now();
-    const answer = await post(url, card, { id: customerId });
+    const answer = await post(server, card, { id: customerId });
     if (answer.body.errors) throw new Error(`the agent card failed: ${JSON.stringify(answer.body.errors)}`);
     samples.push(performance.now() - started);
   }

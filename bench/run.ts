@@ -10,6 +10,7 @@ import { startServer } from './bench-server';
 import { Cleanup, inSection } from './cleanup';
 import { loadTimelines, type LoadedTimelines } from './load-timelines';
 import { explainAnalyze, serverTimelineStatement, TIMELINE_INDEX, usesTimelineIndex } from './query-plan';
+import { benchmarkAccessCost } from './access-cost';
 import { benchmarkHostileRequests } from './hostile-requests';
 import { benchmarkSearch } from './search';
 import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Summary } from './stats';
@@ -20,12 +21,13 @@ import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeli
  * - timeline: pages of one customer with 100,000 events: the first page and a deep one through
  *   the real server over HTTP, and the same rows by one raw query as the floor;
  * - search: searchCustomers for each kind of query on the demo data and on 100,000 customers (./search.ts);
- * - hostile: requests the query bounds refuse, and a flood they let through (./hostile-requests.ts).
+ * - hostile: requests the query bounds refuse, and a flood they let through (./hostile-requests.ts);
+ * - access: the agent card with and without access control (./access-cost.ts).
  * `npm run bench`; BENCH_DATABASE_URL (or DATABASE_URL) picks a server, BENCH_ITERATIONS the sample
- * count, BENCH_ONLY=timeline, search or hostile runs one section.
+ * count, BENCH_ONLY=timeline, search, hostile or access runs one section.
  */
 
-const SECTIONS = ['timeline', 'search', 'hostile'] as const;
+const SECTIONS = ['timeline', 'search', 'hostile', 'access'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const DEEP_PAGE = 200;
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     if (sections.includes('timeline')) await inSection(cleanup, (section) => benchmarkTimeline(server, iterations, section));
     if (sections.includes('search')) await benchmarkSearch(server, iterations, WARMUP, cleanup);
     if (sections.includes('hostile')) await inSection(cleanup, (section) => benchmarkHostileRequests(server, section));
+    if (sections.includes('access')) await inSection(cleanup, (section) => benchmarkAccessCost(server, iterations, WARMUP, section));
   } finally {
     await cleanup.run();
   }
@@ -65,7 +68,7 @@ async function benchmarkTimeline(server: BenchServer, iterations: number, cleanu
   printLoad(loaded);
 
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', GRAPHIQL: 'false' });
-  const serverUrl = await startServer(db, config, cleanup);
+  const served = await startServer(db, config, cleanup);
   // The floor's own connection, set up like the server's pool.
   const floor = new Client({ connectionString: database.url, options: '-c TimeZone=UTC' });
   await floor.connect();
@@ -73,7 +76,7 @@ async function benchmarkTimeline(server: BenchServer, iterations: number, cleanu
   console.log(`timing      ${iterations} runs per case, one request at a time, cases taken in turn, after ${WARMUP} untimed rounds; GraphQL over HTTP on 127.0.0.1 with fetch`);
 
   const customerKey = loaded.mainCustomerKey;
-  const timeline = new TimelineClient(serverUrl, customerKey);
+  const timeline = new TimelineClient(served, customerKey);
   const walkStarted = performance.now();
   const deepCursor = await timeline.cursorBefore(DEEP_PAGE);
   console.log(`cursor      page ${DEEP_PAGE}'s \`after\` found by paging ${DEEP_PAGE - 1} times in ${seconds(performance.now() - walkStarted)}`);

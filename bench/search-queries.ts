@@ -1,3 +1,4 @@
+import { headersFor, type RunningServer } from './bench-server';
 import type { Client } from 'pg';
 import type { Config } from '../src/core/config';
 import { toGlobalId } from '../src/relay/global-id';
@@ -82,13 +83,13 @@ const SEARCH = `query Search($query: String!, $first: Int) {
 
 /** Asks the running server to search over HTTP, as an agent console would. */
 export class SearchClient {
-  constructor(private readonly url: string) {}
+  constructor(private readonly server: RunningServer) {}
 
   /** The first page of results; throws on any GraphQL error. */
   async search(query: string): Promise<SearchHit[]> {
-    const response = await fetch(this.url, {
+    const response = await fetch(this.server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: headersFor(this.server),
       body: JSON.stringify({ query: SEARCH, variables: { query, first: SEARCH_PAGE_SIZE } }),
     });
     const body = (await response.json()) as { data?: { searchCustomers: { edges: { node: SearchHit }[] } }; errors?: unknown[] };

@@ -95,13 +95,13 @@ async function benchmarkDataset(server: BenchServer, dataset: Dataset, iteration
   await migrate(db);
   console.log(`\ndata        ${dataset.label}: ${await dataset.load(db, config)}`);
 
-  const serverUrl = await startServer(db, config, cleanup);
+  const served = await startServer(db, config, cleanup);
   const client = new Client({ connectionString: database.url, options: '-c TimeZone=UTC' });
   await client.connect();
   cleanup.add('close the plan connection', () => client.end());
 
   const targets = await sampleTargets(client, TARGET_SAMPLE);
-  const search = new SearchClient(serverUrl);
+  const search = new SearchClient(served);
   const planned = QUERY_TYPES.map((type) => ({ type, queries: planQueries(type, targets) }));
   const judged = new Map<QueryType, { first: number; onPage: number }>();
   for (const { type, queries } of planned) judged.set(type, await judge(search, queries));

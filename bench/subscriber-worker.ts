@@ -9,7 +9,7 @@ import WebSocket from 'ws';
  * Reports every delivery as [subscriber, event id, monotonic receive time in ns] to the main thread.
  */
 export interface WorkerInput {
-  subscribers: { url: string; customerId: string | null }[];
+  subscribers: { url: string; customerId: string | null; secret: string }[];
   /** A database URL: also LISTEN directly, to time PostgreSQL's own delivery of the notification. */
   listenUrl: string;
   /** Sockets opened at once while connecting. */
@@ -43,8 +43,8 @@ async function connectAll(): Promise<void> {
   const connectOne = async (): Promise<void> => {
     while (next < input.subscribers.length) {
       const index = next++;
-      const { url, customerId } = input.subscribers[index];
-      const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+      const { url, customerId, secret } = input.subscribers[index];
+      const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${secret}` } });
       clients[index] = client;
       await new Promise<void>((resolve, reject) => {
         const off = client.on('connected', () => {

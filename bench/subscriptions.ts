@@ -15,6 +15,7 @@ import { SuppressionList } from '../src/customers/suppression-list';
 import { EventRecorder } from '../src/ingest/event-recorder.service';
 import type { EventInput } from '../src/ingest/record-event.types';
 import { toGlobalId } from '../src/relay/global-id';
+import { createBenchKey, Role } from './bench-credentials';
 import { startBenchServer } from './bench-database';
 import { Cleanup } from './cleanup';
 import { formatTable } from './stats';
@@ -50,6 +51,8 @@ const DRAIN_MS = 5000;
 /** Writer ticks per second; each tick records RATE/TICKS events. */
 const TICKS = 100;
 const MAX_IN_FLIGHT = 200;
+/** Consoles sharing one AGENT key: 20 sockets, 10 on each process, half the per-credential bound. */
+const CONSOLES_PER_KEY = 20;
 
 async function main(): Promise<void> {
   const cleanup = new Cleanup();
@@ -93,10 +96,17 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   const servers = await Promise.all([startServerProcess(database.url, cleanup), startServerProcess(database.url, cleanup)]);
   console.log(`servers     2 processes (node dist/src/server/main.js), pids ${servers.map((s) => s.child.pid).join(' and ')}, on 127.0.0.1`);
 
+  // Credentials as deployments have them: an ADMIN key for the firehose tools (following every
+  // customer needs ADMIN), and an AGENT key for each group of consoles, as many sockets per key
+  // per process as WS_MAX_CONNECTIONS_PER_CREDENTIAL allows.
+  const firehoseKey = await createBenchKey(db, Role.ADMIN, 'bench firehose');
+  const agentKeys: string[] = [];
+  for (let i = 0; i < Math.ceil(followers / CONSOLES_PER_KEY); i++) agentKeys.push(await createBenchKey(db, Role.AGENT, `bench consoles ${i}`));
   // Subscribers alternate between the two processes.
   const subscribers: WorkerInput['subscribers'] = Array.from({ length: SUBSCRIBERS }, (_, i) => ({
     url: servers[i % 2].url.replace(/^http/, 'ws'),
     customerId: i < FIREHOSE ? null : customerIds[(i - FIREHOSE) % customerCount],
+    secret: i < FIREHOSE ? firehoseKey : agentKeys[Math.floor((i - FIREHOSE) / CONSOLES_PER_KEY)],
   }));
   const received: [number, string, bigint][] = [];
   const ended: { subscriber: number; reason: string }[] = [];

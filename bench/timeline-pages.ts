@@ -1,3 +1,4 @@
+import { headersFor, type RunningServer } from './bench-server';
 import type { Client } from 'pg';
 import { toGlobalId } from '../src/relay/global-id';
 import { decodeTimelineCursor } from '../src/timeline/cursor';
@@ -34,7 +35,7 @@ export class TimelineClient {
   private readonly customerId: string;
 
   constructor(
-    private readonly url: string,
+    private readonly server: RunningServer,
     customerKey: string,
   ) {
     this.customerId = toGlobalId('Customer', customerKey);
@@ -42,9 +43,9 @@ export class TimelineClient {
 
   /** The page after `after` (the first page when null); throws on any GraphQL error. */
   async page(after: string | null): Promise<TimelinePage> {
-    const response = await fetch(this.url, {
+    const response = await fetch(this.server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: headersFor(this.server),
       body: JSON.stringify({ query: TIMELINE_PAGE, variables: { id: this.customerId, first: PAGE_SIZE, after } }),
     });
     const body = (await response.json()) as { data?: { customer: { timeline: TimelinePage } | null }; errors?: unknown[] };

@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const KEY_FIELDS = `id name role scopes hint budget { capacity refillPerSecond } createdAt expiresAt lastUsedAt revokedAt`;
+const KEY_FIELDS = `id name role scopes hint budget { capacity refillPerSecond } createdBy createdAt expiresAt lastUsedAt revokedAt`;
 const CREATE = `mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { ${KEY_FIELDS} } secret ${USER_ERRORS} } }`;
 const REVOKE = `mutation ($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { apiKey { ${KEY_FIELDS} } ${USER_ERRORS} } }`;
 const LIST = `query ($after: String) { apiKeys(first: 100, after: $after) { edges { node { ${KEY_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
@@ -20,11 +20,12 @@ async function listed(id: string) {
 
 describe('an API key', () => {
   it('is shown once, stored only as a hash, listed without its secret, and works at once', async () => {
+    const admin = (await server.data(`{ viewer { id } }`)).viewer.id;
     const { createApiKey } = await server.data(CREATE, { input: { name: 'Zendesk sync', role: 'INTEGRATION', scopes: ['MERGE'] } });
     expect(createApiKey.userErrors).toEqual([]);
     const { secret, apiKey } = createApiKey;
     expect(secret).toMatch(/^ctk_[0-9A-Za-z]{36}$/);
-    expect(apiKey).toMatchObject({ name: 'Zendesk sync', role: 'INTEGRATION', scopes: ['MERGE'], hint: `ctk_…${secret.slice(-4)}`, budget: { capacity: 100_000, refillPerSecond: 2_000 }, expiresAt: null, lastUsedAt: null, revokedAt: null });
+    expect(apiKey).toMatchObject({ name: 'Zendesk sync', role: 'INTEGRATION', scopes: ['MERGE'], hint: `ctk_…${secret.slice(-4)}`, createdBy: admin, budget: { capacity: 100_000, refillPerSecond: 2_000 }, expiresAt: null, lastUsedAt: null, revokedAt: null });
 
     const stored = JSON.stringify(await server.db.query(`SELECT *, encode(secret_hash, 'hex') AS hex FROM api_key`));
     expect(stored).not.toContain(secret);

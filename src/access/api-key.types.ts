@@ -41,6 +41,9 @@ export class ApiKey extends Node {
   @Field(() => Budget, { description: 'Its query budget (its own, or the default for keys).' })
   budget!: Budget;
 
+  @Field({ description: 'Who created it: the Viewer id of the admin, `cli` for the api-key command, `demo` for the embedded demo.' })
+  createdBy!: string;
+
   @Field({ description: 'When it was created.' })
   createdAt!: Date;
 
@@ -62,6 +65,7 @@ export class ApiKey extends Node {
       scopes: row.scopes,
       hint: row.hint,
       budget: row.budget_capacity && row.budget_refill_per_second ? { capacity: row.budget_capacity, refillPerSecond: row.budget_refill_per_second } : defaults,
+      createdBy: row.created_by,
       createdAt: row.created_at,
       expiresAt: row.expires_at,
       lastUsedAt: row.last_used_at,

@@ -20,6 +20,8 @@ import { graphqlOverHttp } from './graphql-over-http';
 import { jsonErrorHandler, jsonNotFound } from './http-errors';
 import { createRequestContext, type RequestContext } from './request-context';
 import { createServices, type Services } from './services';
+import { Role, grantedScopes } from '../core/access-scopes';
+import type { Viewer } from '../core/viewer';
 import { attachSubscriptionServer } from './websocket-server';
 
 export interface TimelineServer {
@@ -53,6 +55,12 @@ export interface TimelineServerOptions {
   log: Logger;
   /** The embedded demo's AGENT key, which GraphiQL starts with for browsers on this machine. */
   graphiqlKey?: string | null;
+  /**
+   * Benchmarks only, to measure what access control costs: HTTP requests run without a
+   * credential as an ADMIN with an unbounded budget, and nothing is audited, as before access
+   * control existed. No configuration reaches it; main.ts never sets it.
+   */
+  benchmarkBaselineWithoutAccessControl?: boolean;
 }
 
 export async function createTimelineServer(options: TimelineServerOptions): Promise<TimelineServer> {
@@ -78,7 +86,7 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
       // answered `cache-control: no-store`, yet it wrapped every field resolver to work that out.
       ApolloServerPluginCacheControlDisabled(),
       noStorePlugin,
-      auditPlugin(services.auditLog, log),
+      ...(options.benchmarkBaselineWithoutAccessControl ? [] : [auditPlugin(services.auditLog, log)]),
       operationLimitsPlugin(schema, limits, services.budgets),
       unavailablePlugin,
       requestLogPlugin(log, config.EXPOSE_SQL_STATEMENT_COUNT),
@@ -127,7 +135,7 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   app.use(
     '/graphql',
     // The credential before the body: an unauthenticated client cannot make the server read 10 MiB.
-    authenticateHttp(services.authenticator),
+    options.benchmarkBaselineWithoutAccessControl ? baselineViewer : authenticateHttp(services.authenticator),
     express.json({ limit: config.MAX_REQUEST_BYTES }),
     graphqlOverHttp(apollo, {
       context: (scope, res) => createRequestContext({ services, realtime, log, scope, viewer: viewerOf(res) }),
@@ -162,6 +170,22 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
     },
   };
 }
+
+const BASELINE_VIEWER: Viewer = {
+  id: 'benchmark-baseline',
+  name: 'benchmark baseline',
+  role: Role.ADMIN,
+  scopes: grantedScopes(Role.ADMIN, []),
+  credential: 'api-key',
+  apiKeyId: null,
+  expiresAt: null,
+  budget: { capacity: Number.MAX_SAFE_INTEGER, refillPerSecond: Number.MAX_SAFE_INTEGER },
+};
+
+const baselineViewer: express.RequestHandler = (_req, res, next) => {
+  res.locals.viewer = BASELINE_VIEWER;
+  next();
+};
 
 function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
