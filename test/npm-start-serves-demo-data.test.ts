@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { freePort, killServerProcesses, startServerProcess } from './support/processes';
+
+const run = promisify(execFile);
 
 const MAYA = `query ($identifier: IdentifierInput!) {
   customerByIdentifier(identifier: $identifier) {
@@ -36,7 +40,8 @@ async function post(port: number, query: string, variables?: Record<string, unkn
 
 describe('npm start on a fresh clone', () => {
   it('starts the embedded database, seeds it once, serves the story, and shuts down cleanly mid-request', async () => {
-    const env = { EMBEDDED_PG_DIR: path.join(dataDir, 'postgres'), EMBEDDED_PG_PORT: String(await freePort()), PORT: String(await freePort()), HOST: '127.0.0.1' };
+    // The folder a fresh clone has: .data/ next to where the commands run.
+    const env = { EMBEDDED_PG_DIR: path.join(dataDir, '.data', 'postgres'), EMBEDDED_PG_PORT: String(await freePort()), PORT: String(await freePort()), HOST: '127.0.0.1' };
     const first = startServerProcess(env);
     await first.waitForLog((l) => typeof l.msg === 'string' && l.msg.includes('serving GraphQL'));
     const seeded = first.logs.find((l) => l.msg === 'demo data loaded');
@@ -44,13 +49,22 @@ describe('npm start on a fresh clone', () => {
     expect(seeded?.events).toBeGreaterThanOrEqual(10_000);
 
     // One demo key per role, in a file next to the database, named in the log; GraphiQL starts with the AGENT key.
-    const keysFile = path.join(dataDir, 'demo-api-keys.json');
+    const keysFile = path.join(dataDir, '.data', 'demo-api-keys.json');
     expect(first.logs.find((l) => typeof l.msg === 'string' && l.msg.startsWith('demo API keys'))).toMatchObject({ file: keysFile, created: true });
     keys = JSON.parse(await fs.readFile(keysFile, 'utf8'));
     expect(Object.keys(keys).sort()).toEqual(['ADMIN', 'AGENT', 'ANALYST', 'INTEGRATION']);
     const page = await (await fetch(`http://127.0.0.1:${env.PORT}/graphql`, { headers: { accept: 'text/html' } })).text();
     expect(page).toContain(keys.AGENT);
     expect(await post(Number(env.PORT), `{ viewer { role } }`, undefined, '')).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED' } }] });
+
+    // The README's first command, as written, from the folder npm start ran in.
+    const readme = await fs.readFile(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const curl = /```sh\n(curl [\s\S]*?)```/.exec(readme)![1].replace('localhost:4000', `127.0.0.1:${env.PORT}`);
+    const { stdout } = await run('bash', ['-c', curl], { cwd: dataDir });
+    const fromReadme = JSON.parse(stdout);
+    expect(fromReadme.errors).toBeUndefined();
+    expect(fromReadme.data.customerByIdentifier).toMatchObject({ displayName: 'Maya Okafor', preferences: { preferredChannel: 'EMAIL', contactHours: 'mornings' } });
+    expect(fromReadme.data.customerByIdentifier.timeline.edges).toHaveLength(3);
 
     const { data } = await post(Number(env.PORT), MAYA, { identifier: { kind: 'SOCIAL', namespace: 'instagram', value: '@Maya.Runs' } });
     const maya = data.customerByIdentifier;

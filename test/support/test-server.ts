@@ -6,6 +6,7 @@ import { createTimelineServer, type TimelineServer } from '../../src/server/http
 import { buildTimelineSchema } from '../../src/server/schema';
 import { createDataSource, sessionTimeouts } from '../../src/db/data-source';
 import { Database } from '../../src/db/database';
+import type { Role } from '../../src/core/access-scopes';
 import { createKeyIn, registerCredential, type KeySpec } from './credentials';
 import { createTestDatabase } from './test-database';
 
@@ -38,6 +39,8 @@ export interface TestServer {
   services: TimelineServer['services'];
   /** The ADMIN key every helper here sends unless given another. */
   adminKey: string;
+  /** The key GraphiQL starts with (options.graphiqlRole), or null. */
+  graphiqlKey: string | null;
   /** Makes an API key of the given role or scopes in this server's database. */
   createKey(spec: KeySpec): Promise<{ secret: string; id: string }>;
   /** The same helpers, sending another credential (a secret, or null for none). */
@@ -54,6 +57,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /** The URL the server connects with, given the test database's (e.g. through a fault-injecting proxy). */
   serverDatabaseUrl?: (url: string) => string;
+  /** A key of this role that GraphiQL starts with, as the embedded demo's AGENT key; its secret is `graphiqlKey`. */
+  graphiqlRole?: Role;
 }
 
 /** The real server on a random port over its own fresh database. */
@@ -65,7 +70,8 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
   const db = createDataSource({ url: database.url, poolSize: 5, applicationName: 'customer-timeline-test' });
   const served = createDataSource({ url: serverUrl, poolSize: config.DB_POOL_SIZE, timeouts: sessionTimeouts(config) });
   await Promise.all([db.initialize(), served.initialize()]);
-  const server = await createTimelineServer({ config, db: served, schema: await buildTimelineSchema(), log });
+  const graphiqlKey = options.graphiqlRole ? (await createKeyIn(database.url, { role: options.graphiqlRole, name: 'graphiql' })).secret : null;
+  const server = await createTimelineServer({ config, db: served, schema: await buildTimelineSchema(), log, graphiqlKey });
   const port = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
 
@@ -92,6 +98,7 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
 
   return {
     adminKey: admin.secret,
+    graphiqlKey,
     createKey: (spec) => createKeyIn(database.url, spec),
     as: helpers,
     url,
