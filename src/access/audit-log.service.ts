@@ -29,6 +29,8 @@ export interface AuditFilter {
   until: Date | null;
 }
 
+const AUDIT_COLUMNS = `a.id::text AS id, at, actor_id, actor_name, actor_role, actor_scopes, action, customer_id, operation_name, field, outcome, reason`;
+
 /** Operation names are the client's own words; only so much of one is kept. */
 const OPERATION_NAME_LIMIT = 100;
 
@@ -72,7 +74,7 @@ export class AuditLog {
   async byId(id: string): Promise<AuditEntry | null> {
     if (!/^[1-9]\d{0,18}$/.test(id)) return null;
     const [row] = await this.db.query<AuditRow>(
-      `SELECT a.id::text AS id, at, actor_id, actor_name, actor_role, actor_scopes, action, customer_id, operation_name, field, outcome, reason FROM audit_entry a WHERE a.id = $1`,
+      `SELECT ${AUDIT_COLUMNS} FROM audit_entry a WHERE a.id = $1`,
       [id],
     );
     return row ? toAuditEntry(row) : null;
@@ -81,7 +83,7 @@ export class AuditLog {
   /** Entries newest first, keyset-paged by id. */
   async list(filter: AuditFilter, limit: number, beforeId: string | null): Promise<AuditEntry[]> {
     const rows = await this.db.query<AuditRow>(
-      `SELECT a.id::text AS id, at, actor_id, actor_name, actor_role, actor_scopes, action, customer_id, operation_name, field, outcome, reason FROM audit_entry a
+      `SELECT ${AUDIT_COLUMNS} FROM audit_entry a
        WHERE ($1::uuid IS NULL OR customer_id = $1 OR customer_id IN (SELECT id FROM customer WHERE merged_into = $1))
          AND ($2::text IS NULL OR actor_id = $2)
          AND ($3::timestamptz IS NULL OR at >= $3)
