@@ -63,6 +63,15 @@ describe('searchCustomers', () => {
     expect(new Set(seen).size).toBe(30);
   });
 
+  it('cannot page through everyone: a bare domain finds nobody, and a query needs 3 characters', async () => {
+    for (const q of ['example.net', '@example.net', '.net', 'example']) expect({ q, found: (await search(q, 50)).edges.length }).toEqual({ q, found: 0 });
+    // Part of who someone is, before the @, still finds them.
+    expect((await search('sam.taylor.1')).edges.length).toBeGreaterThan(0);
+    expect((await search('taylor.7@example')).edges.map((e: any) => e.node.displayName)).toEqual(['Sam Taylor 7']);
+    const short = await server.graphql(`{ searchCustomers(query: "sa") { edges { node { id } } } }`);
+    expect(short.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'query' });
+  });
+
   it('leaves merged-away customers out', async () => {
     await server.data(`mutation ($input: MergeCustomersInput!) { mergeCustomers(input: $input) { userErrors { code } } }`, {
       input: { survivorId: created['Maya Okafor'], mergedId: created['Maia Okafor-Reed'] },
