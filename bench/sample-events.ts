@@ -24,7 +24,8 @@ const KIND_WEIGHTS: [EventKind, number][] = [
   [EventKind.EMAIL, 30],
   [EventKind.SOCIAL_MESSAGE, 20],
   [EventKind.PURCHASE, 12],
-  [EventKind.SURVEY_RESPONSE, 8],
+  [EventKind.SURVEY_RESPONSE, 7],
+  [EventKind.REVIEW, 1],
 ];
 const AGENTS = ['agent-07', 'agent-12', 'agent-17', 'agent-23', 'agent-31'];
 const SUBJECTS = ['Where is my order?', 'Invoice for order', 'Return label please', 'Size exchange', 'Re: your delivery', 'Account e-mail change', 'Discount code not applied'];
@@ -53,6 +54,7 @@ const DETAILS: Record<EventKind, (random: Random, externalId: string) => Details
   [EventKind.SOCIAL_MESSAGE]: socialMessage,
   [EventKind.PURCHASE]: purchase,
   [EventKind.SURVEY_RESPONSE]: surveyResponse,
+  [EventKind.REVIEW]: review,
 };
 
 function call(random: Random, externalId: string): Details {
@@ -150,6 +152,19 @@ function surveyResponse(random: Random): Details {
     source: 'delighted',
     agentId: null,
     details: { survey, score: random.int(min, max), scaleMax: max, comment: random.pick(COMMENTS), aboutEventId: null },
+  };
+}
+
+const REVIEWS = ['Great shoes, fast delivery', 'Returned a pair, refund took two weeks', 'Customer service sorted my exchange', null];
+
+function review(random: Random): Details {
+  const words = random.pick(REVIEWS);
+  return {
+    channel: Channel.WEB,
+    direction: null,
+    source: 'trustpilot',
+    agentId: null,
+    details: { platform: random.pick(['trustpilot', 'google']), rating: random.int(1, 5), scaleMax: 5, title: words, text: words, url: null },
   };
 }
 

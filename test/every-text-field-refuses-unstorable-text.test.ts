@@ -56,6 +56,7 @@ const purchase = () => ({
   items: [{ sku: 'SKU-1', name: 'Shoe', quantity: 1, unitPrice: { amount: '10.00', currency: 'EUR' } }],
 });
 const survey = () => ({ ...common(), direction: null, survey: 'CSAT', score: 5, comment: 'Great', aboutEventId: ids.event });
+const review = () => ({ ...common(), direction: null, platform: 'trustpilot', rating: 4, scaleMax: 5, title: 'Good', text: 'Fast delivery', url: 'https://example.com/review/1' });
 const profile = () => ({
   identifiers: [{ kind: 'EXTERNAL_ID', namespace: 'hubspot', value: unique('hs') }],
   displayName: 'Maya Okafor',
@@ -80,12 +81,14 @@ const examples = (): [mutation: string, input: Record<string, unknown>][] => [
   ['recordSocialMessage', { customerId: ids.a, ...message() }],
   ['recordPurchase', { customerId: ids.a, ...purchase() }],
   ['recordSurveyResponse', { customerId: ids.a, ...survey() }],
+  ['recordReview', { customerId: ids.a, ...review() }],
   // One event a batch: every other item of a batch would be stored, as it should.
   ['recordEvents', { events: [{ call: { customerId: ids.a, ...call() } }] }],
   ['recordEvents', { events: [{ email: { ...byIdentifier(), ...mail() } }] }],
   ['recordEvents', { events: [{ socialMessage: { customerId: ids.a, ...message() } }] }],
   ['recordEvents', { events: [{ purchase: { customerId: ids.a, ...purchase() } }] }],
   ['recordEvents', { events: [{ surveyResponse: { customerId: ids.a, ...survey() } }] }],
+  ['recordEvents', { events: [{ review: { customerId: ids.a, ...review() } }] }],
   ['mergeCustomers', { survivorId: ids.a, mergedId: ids.b, dryRun: true, source: 'agent' }],
   ['unmergeCustomers', { mergedId: ids.merged }],
   ['createApiKey', { name: 'Fuzzed key', role: 'ANALYST' }],

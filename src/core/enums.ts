@@ -13,6 +13,7 @@ export enum Channel {
   CHAT = 'CHAT',
   WEB = 'WEB',
   IN_STORE = 'IN_STORE',
+  VIDEO = 'VIDEO',
 }
 registerEnumType(Channel, {
   name: 'Channel',
@@ -25,6 +26,7 @@ registerEnumType(Channel, {
     CHAT: { description: 'Live chat, e.g. on the website or in an app.' },
     WEB: { description: 'The website or online shop.' },
     IN_STORE: { description: 'In person, in a shop.' },
+    VIDEO: { description: 'A video call (a `CallEvent` on this channel).' },
   },
 });
 
@@ -34,16 +36,18 @@ export enum EventKind {
   SOCIAL_MESSAGE = 'SOCIAL_MESSAGE',
   PURCHASE = 'PURCHASE',
   SURVEY_RESPONSE = 'SURVEY_RESPONSE',
+  REVIEW = 'REVIEW',
 }
 registerEnumType(EventKind, {
   name: 'EventKind',
   description: 'What kind of interaction a timeline event records.',
   valuesConfig: {
-    CALL: { description: 'A phone call (`CallEvent`).' },
+    CALL: { description: 'A phone or video call (`CallEvent`).' },
     EMAIL: { description: 'An e-mail (`EmailEvent`).' },
     SOCIAL_MESSAGE: { description: 'A social, SMS or chat message (`SocialMessageEvent`).' },
     PURCHASE: { description: 'An order or a change of its status (`PurchaseEvent`).' },
     SURVEY_RESPONSE: { description: 'An answer to a CSAT, NPS or CES survey (`SurveyResponseEvent`).' },
+    REVIEW: { description: 'A review the customer published, e.g. on Trustpilot or Google (`ReviewEvent`).' },
   },
 });
 

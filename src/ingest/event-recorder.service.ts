@@ -30,6 +30,7 @@ const EVENT_INPUT_FIELDS: [keyof EventInput, EventKind][] = [
   ['socialMessage', EventKind.SOCIAL_MESSAGE],
   ['purchase', EventKind.PURCHASE],
   ['surveyResponse', EventKind.SURVEY_RESPONSE],
+  ['review', EventKind.REVIEW],
 ];
 
 /** Whose an event is: a live customer (locked for this transaction), or one to create for an identifier nobody has. */
@@ -65,7 +66,7 @@ export class EventRecorder {
     const items: (EventToRecord | UserError)[] = events.map((event, i) => {
       const set = EVENT_INPUT_FIELDS.filter(([field]) => event[field] != null);
       if (set.length !== 1) {
-        return UserError.of(UserErrorCode.INVALID, 'Set exactly one of call, email, socialMessage, purchase, surveyResponse.', ['input', 'events', i]);
+        return UserError.of(UserErrorCode.INVALID, 'Set exactly one of call, email, socialMessage, purchase, surveyResponse, review.', ['input', 'events', i]);
       }
       const [field, kind] = set[0];
       return { kind, input: event[field]!, path: ['input', 'events', i, field] };

@@ -30,6 +30,8 @@ export type Validation = { ok: true; event: ValidatedEvent } | { ok: false; erro
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 /** The earliest `occurredAt` taken: older dates are typos or placeholders (year 0000, 1899-12-30), not history. */
 export const EARLIEST_OCCURRED_AT = new Date('1970-01-01T00:00:00Z');
+/** Stars out of five, unless the platform says otherwise. */
+export const REVIEW_SCALE_MAX = 5;
 const SCALES: Record<SurveyKind, { min: number; max: number }> = {
   [SurveyKind.CSAT]: { min: 1, max: 5 },
   [SurveyKind.NPS]: { min: 0, max: 10 },
@@ -168,6 +170,28 @@ function buildDetailSchemas(region: string) {
           return z.NEVER;
         }
         return { ...survey, scaleMax: max, comment: survey.comment ?? null, aboutEventId: survey.aboutEventId ?? null };
+      }),
+    [EventKind.REVIEW]: z
+      .object({
+        platform: storableString().transform((value, ctx) => {
+          const normalised = normaliseNamespace(value);
+          if (normalised.ok) return normalised.value;
+          ctx.addIssue({ code: 'custom', message: normalised.message });
+          return z.NEVER;
+        }),
+        rating: z.number().int(),
+        scaleMax: z.number().int().min(2, { message: 'must be at least 2' }).max(100, { message: 'must be at most 100' }).nullish(),
+        title: text(300).nullish(),
+        text: body(20_000).nullish(),
+        url: url.nullish(),
+      })
+      .transform((review, ctx) => {
+        const max = review.scaleMax ?? REVIEW_SCALE_MAX;
+        if (review.rating < 1 || review.rating > max) {
+          ctx.addIssue({ code: 'custom', path: ['rating'], message: `A rating must be between 1 and ${max}, got ${review.rating}.`, params: { userErrorCode: UserErrorCode.OUT_OF_RANGE } });
+          return z.NEVER;
+        }
+        return { ...review, scaleMax: max, title: review.title ?? null, text: review.text ?? null, url: review.url ?? null };
       }),
   } satisfies Record<EventKind, z.ZodType>;
 }

@@ -14,6 +14,7 @@ import {
   RecordEventsPayload,
   RecordPurchaseInput,
   RecordSocialMessageInput,
+  RecordReviewInput,
   RecordSurveyResponseInput,
 } from './record-event.types';
 
@@ -62,6 +63,15 @@ export class RecordEventResolver {
     @Ctx() context: IngestContext,
   ): Promise<RecordEventPayload> {
     return this.audited(context, 'recordSurveyResponse', input, () => context.services.recorder.record(EventKind.SURVEY_RESPONSE, input));
+  }
+
+  @Authorized(Scope.EVENTS_WRITE)
+  @Mutation(() => RecordEventPayload, { description: 'Record a review the customer published (Trustpilot, Google, an app store, ...). EVENTS_WRITE.' })
+  recordReview(
+    @Arg('input', () => RecordReviewInput, { description: 'The review and the customer who wrote it.' }) input: RecordReviewInput,
+    @Ctx() context: IngestContext,
+  ): Promise<RecordEventPayload> {
+    return this.audited(context, 'recordReview', input, () => context.services.recorder.record(EventKind.REVIEW, input));
   }
 
   @Authorized(Scope.EVENTS_WRITE)

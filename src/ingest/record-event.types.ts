@@ -159,6 +159,27 @@ export class RecordSurveyResponseInput extends RecordEventCommonInput {
   aboutEventId?: string | null;
 }
 
+@InputType({ description: "A review the customer published, to record on their timeline." })
+export class RecordReviewInput extends RecordEventCommonInput {
+  @Field({ description: 'Where it was published, e.g. "trustpilot", "google", "appstore" (lower-cased).' })
+  platform!: string;
+
+  @Field(() => Int, { description: 'The rating, from 1 to scaleMax.' })
+  rating!: number;
+
+  @Field(() => Int, { nullable: true, description: 'Top of the rating scale (2-100); 5 when omitted.' })
+  scaleMax?: number | null;
+
+  @Field(() => String, { nullable: true, description: "The review's title, at most 300 characters." })
+  title?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The review's text, at most 20,000 characters." })
+  text?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'An http(s) link to the review, at most 2000 characters.' })
+  url?: string | null;
+}
+
 @InputType({ description: 'One event of any kind: set exactly one field.' })
 export class EventInput {
   @Field(() => RecordCallInput, { nullable: true, description: 'A phone call, as for `recordCall`.' })
@@ -175,6 +196,9 @@ export class EventInput {
 
   @Field(() => RecordSurveyResponseInput, { nullable: true, description: 'A survey answer, as for `recordSurveyResponse`.' })
   surveyResponse?: RecordSurveyResponseInput | null;
+
+  @Field(() => RecordReviewInput, { nullable: true, description: 'A review, as for `recordReview`.' })
+  review?: RecordReviewInput | null;
 }
 
 @InputType({ description: 'A batch of events of mixed kinds.' })

@@ -17,6 +17,7 @@ const KEPT: Record<EventKind, readonly string[]> = {
   [EventKind.SOCIAL_MESSAGE]: ['platform', 'threadId'],
   [EventKind.PURCHASE]: ['status', 'total'],
   [EventKind.SURVEY_RESPONSE]: ['survey', 'score', 'scaleMax', 'aboutEventId'],
+  [EventKind.REVIEW]: ['platform', 'rating', 'scaleMax'],
 };
 
 /** Fields the API declares non-null: they read as a placeholder rather than disappear. */

@@ -28,6 +28,10 @@ export function summarise(kind: EventKind, direction: Direction | null | undefin
       const comment = d.comment ? `: ${clip(d.comment, 100)}` : '';
       return `${d.survey} ${d.score}/${d.scaleMax}${comment}`;
     }
+    case EventKind.REVIEW: {
+      const words = d.title ?? d.text;
+      return `Review on ${platformName(d.platform)}, ${d.rating}/${d.scaleMax}${words ? `: ${clip(words, 100)}` : ''}`;
+    }
   }
 }
 
@@ -38,7 +42,20 @@ function duration(seconds: number): string {
 }
 
 function platformName(platform: string): string {
-  const known: Record<string, string> = { instagram: 'Instagram', facebook: 'Facebook', x: 'X', whatsapp: 'WhatsApp', tiktok: 'TikTok', sms: 'SMS' };
+  const known: Record<string, string> = {
+    instagram: 'Instagram',
+    facebook: 'Facebook',
+    x: 'X',
+    whatsapp: 'WhatsApp',
+    tiktok: 'TikTok',
+    sms: 'SMS',
+    trustpilot: 'Trustpilot',
+    google: 'Google',
+    yelp: 'Yelp',
+    appstore: 'the App Store',
+    playstore: 'Google Play',
+    amazon: 'Amazon',
+  };
   return known[platform] ?? platform;
 }
 
@@ -60,6 +77,8 @@ export function summariseWithoutPersonalText(kind: EventKind, direction: Directi
       return `${direction === Direction.OUTBOUND ? 'Reply on' : 'Message on'} ${platformName(d.platform)}`;
     case EventKind.SURVEY_RESPONSE:
       return `${d.survey} ${d.score}/${d.scaleMax}`;
+    case EventKind.REVIEW:
+      return `Review on ${platformName(d.platform)}, ${d.rating}/${d.scaleMax}`;
     case EventKind.PURCHASE: {
       // The order number leads to the person in the shop's own records.
       const count = ((d.items ?? []) as { quantity: number }[]).reduce((n, item) => n + item.quantity, 0);

@@ -209,12 +209,37 @@ export class SurveyResponseEvent extends TimelineEvent {
   aboutEventId!: string | null;
 }
 
+@ObjectType({ implements: [TimelineEvent, Node], description: 'A review the customer published about the business, e.g. on Trustpilot, Google or an app store.' })
+export class ReviewEvent extends TimelineEvent {
+  @Field({ description: 'Where it was published, lower-cased: trustpilot, google, yelp, appstore, ...' })
+  platform!: string;
+
+  @Field(() => Int, { description: 'The rating given, from 1 to `scaleMax`.' })
+  rating!: number;
+
+  @Field(() => Int, { description: 'Top of the rating scale (5 stars unless the platform said otherwise).' })
+  scaleMax!: number;
+
+  @Personal('text')
+  @Field(() => String, { nullable: true, description: "The review's title; null when it has none, and without PII_READ." })
+  title!: string | null;
+
+  @Personal('text')
+  @Field(() => String, { nullable: true, description: "The review's text (up to 20,000 characters); null when it has none, and without PII_READ." })
+  text!: string | null;
+
+  @Personal('text')
+  @Field(() => String, { nullable: true, description: 'Where the review can be read (it leads to the reviewer); null when not given, and without PII_READ.' })
+  url!: string | null;
+}
+
 const EVENT_CLASS: Record<EventKind, new () => TimelineEvent> = {
   [EventKind.CALL]: CallEvent,
   [EventKind.EMAIL]: EmailEvent,
   [EventKind.SOCIAL_MESSAGE]: SocialMessageEvent,
   [EventKind.PURCHASE]: PurchaseEvent,
   [EventKind.SURVEY_RESPONSE]: SurveyResponseEvent,
+  [EventKind.REVIEW]: ReviewEvent,
 };
 
 export function toTimelineEvent(row: TimelineEventRow): TimelineEvent {

@@ -6,6 +6,7 @@ export const EVENT_FIELDS = `
   ... on SocialMessageEvent { platform handle threadId text }
   ... on PurchaseEvent { orderNumber status total { amount currency } items { sku name quantity unitPrice { amount currency } } }
   ... on SurveyResponseEvent { survey score scaleMax comment aboutEventId }
+  ... on ReviewEvent { platform rating scaleMax title text url }
 `;
 
 export const USER_ERRORS = `userErrors { field message code }`;
