@@ -14,6 +14,7 @@ const LAYERS = [
   ['customers'],
   ['timeline'],
   ['preferences'],
+  ['cases'],
   ['ingest', 'merges', 'search', 'privacy'],
   ['realtime'],
   ['seed'],

@@ -11,6 +11,7 @@ import { createDataSource } from '../src/db/data-source';
 import { Database } from '../src/db/database';
 import { createLogger } from '../src/core/logger';
 import { migrate } from '../src/db/migrate';
+import { CaseAssignment } from '../src/cases/case-assignment';
 import { SuppressionList } from '../src/customers/suppression-list';
 import { EventRecorder } from '../src/ingest/event-recorder.service';
 import type { EventInput } from '../src/ingest/record-event.types';
@@ -130,7 +131,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
 
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
   const serviceDatabase = Database.configured(db, config, createLogger('silent'));
-  const recorder = new EventRecorder(serviceDatabase, config.DEFAULT_PHONE_REGION, new SuppressionList(undefined));
+  const recorder = new EventRecorder(serviceDatabase, config.DEFAULT_PHONE_REGION, new SuppressionList(undefined), new CaseAssignment(config.CASE_REOPEN_WINDOW));
   // Warm-up and proof of life: one event per customer, which every subscriber must receive
   // before the timed run starts (then each subscription is registered on its server).
   let sequence = 0;

@@ -77,6 +77,14 @@ const OPERATIONS: Operation[] = [
     variables: () => ({ input: { events: [{ call: { customerId: ids.other, occurredAt: '2026-03-01T10:00:00Z', outcome: 'MISSED', source: 'pbx', externalId: unique('call') } }] } }),
   },
   {
+    name: 'openCase',
+    field: 'openCase',
+    scope: 'CASES_WRITE',
+    writes: true,
+    document: `mutation ($input: OpenCaseInput!) { openCase(input: $input) { ${USER_ERRORS} } }`,
+    variables: () => ({ input: { customerId: ids.other, subject: unique('Case') } }),
+  },
+  {
     name: 'mergeCustomers (dry run)',
     field: 'mergeCustomers',
     scope: 'MERGE',

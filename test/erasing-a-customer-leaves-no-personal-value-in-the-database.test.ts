@@ -146,7 +146,11 @@ describe('customerExport', () => {
     expect(customerExport.events[0].details).toMatchObject({ transcript: person.values.transcript, durationSeconds: 371 });
     expect(customerExport.merges).toHaveLength(1);
     expect(customerExport.consentHistory.map((c: any) => c.channel).sort()).toEqual(['EMAIL', 'SMS']);
-    expect(customerExport.cases).toEqual([]);
+    expect(customerExport.cases).toEqual([
+      expect.objectContaining({ contactCount: 3, channels: ['PHONE', 'EMAIL', 'SOCIAL'], status: 'OPEN' }),
+      expect.objectContaining({ subject: person.values.renamedCase, status: 'RESOLVED', history: expect.arrayContaining([expect.objectContaining({ change: 'SUBJECT', value: person.values.renamedCase })]) }),
+    ]);
+    expect(customerExport.events.find((e: any) => e.kind === 'CALL').caseId).toBe(customerExport.cases[0].id);
     expect(customerExport.auditEntries.map((e: any) => e.action)).toEqual(expect.arrayContaining(['WRITE', 'MERGE']));
 
     const { auditLog } = await server.data(`query ($id: ID!) { auditLog(customerId: $id, first: 1) { edges { node { action field outcome } } } }`, { id: person.id });

@@ -18,7 +18,7 @@ const UNSTORABLE = ['Maya\u0000Okafor', 'Maya\ud800', '\udc00Okafor'];
 let server: TestServer;
 let schema: GraphQLSchema;
 let client: Client;
-let ids: { a: string; b: string; merged: string; survivor: string; event: string; key: string; erased: string };
+let ids: { a: string; b: string; merged: string; survivor: string; event: string; key: string; erased: string; case: string };
 const emailOfA = `${unique('fuzz-a')}@example.com`;
 
 beforeAll(async () => {
@@ -35,7 +35,8 @@ beforeAll(async () => {
   });
   const key = await server.createKey({ role: 'ANALYST' as never });
   const erased = await createCustomer(server);
-  ids = { a: a.id, b: b.id, merged: merged.id, survivor: survivor.id, event: recordCall.event.id, key: Buffer.from(`ApiKey:${key.id}`).toString('base64url'), erased: erased.id };
+  const { openCase } = await server.data(`mutation ($input: OpenCaseInput!) { openCase(input: $input) { case { id } } }`, { input: { customerId: a.id, subject: 'Fuzzed case' } });
+  ids = { a: a.id, b: b.id, merged: merged.id, survivor: survivor.id, event: recordCall.event.id, key: Buffer.from(`ApiKey:${key.id}`).toString('base64url'), erased: erased.id, case: openCase.case.id };
 });
 afterAll(async () => {
   await client.dispose();
@@ -75,13 +76,13 @@ const examples = (): [mutation: string, input: Record<string, unknown>][] => [
   ['syncCustomers', { customers: [profile()] }],
   ['removeIdentifier', { customerId: ids.a, identifier: { kind: 'EMAIL', value: emailOfA } }],
   ['updatePreferences', { customerId: ids.a, language: 'en', contactHours: 'mornings', notes: ['size M'], consents: [{ channel: 'EMAIL', granted: true, source: 'form' }] }],
-  ['recordCall', { customerId: ids.a, ...call() }],
+  ['recordCall', { customerId: ids.a, caseId: ids.case, ...call() }],
   ['recordCall', { ...byIdentifier(), ...call() }],
-  ['recordEmail', { customerId: ids.a, ...mail() }],
-  ['recordSocialMessage', { customerId: ids.a, ...message() }],
-  ['recordPurchase', { customerId: ids.a, ...purchase() }],
-  ['recordSurveyResponse', { customerId: ids.a, ...survey() }],
-  ['recordReview', { customerId: ids.a, ...review() }],
+  ['recordEmail', { customerId: ids.a, caseId: ids.case, ...mail() }],
+  ['recordSocialMessage', { customerId: ids.a, caseId: ids.case, ...message() }],
+  ['recordPurchase', { customerId: ids.a, caseId: ids.case, ...purchase() }],
+  ['recordSurveyResponse', { customerId: ids.a, caseId: ids.case, ...survey() }],
+  ['recordReview', { customerId: ids.a, caseId: ids.case, ...review() }],
   // One event a batch: every other item of a batch would be stored, as it should.
   ['recordEvents', { events: [{ call: { customerId: ids.a, ...call() } }] }],
   ['recordEvents', { events: [{ email: { ...byIdentifier(), ...mail() } }] }],
@@ -93,6 +94,9 @@ const examples = (): [mutation: string, input: Record<string, unknown>][] => [
   ['unmergeCustomers', { mergedId: ids.merged }],
   ['createApiKey', { name: 'Fuzzed key', role: 'ANALYST' }],
   ['revokeApiKey', { id: ids.key }],
+  ['openCase', { customerId: ids.a, subject: 'Broken zip', eventIds: [ids.event], agentId: 'agent.one' }],
+  ['updateCase', { caseId: ids.case, subject: 'Renamed case', agentId: 'agent.two' }],
+  ['moveEventsToCase', { caseId: ids.case, eventIds: [ids.event] }],
   ['eraseCustomer', { customerId: ids.erased, reason: 'GDPR request 1', suppress: true }],
 ];
 

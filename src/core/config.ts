@@ -75,6 +75,26 @@ export const ACCESS_DEFAULTS = {
   roleClaim: 'role',
 } as const;
 
+/** How cases behave (see the README's "Cases"). */
+export const CASE_DEFAULTS = {
+  /** A case resolved less than this long before an interaction takes it (reopening it when inbound); older ones are CLOSED. */
+  reopenWindow: '24h',
+} as const;
+
+/** A duration such as "24h", "90m", "2d", "45s": in milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = /^(\d+)\s*(s|m|h|d)$/.exec(value.trim());
+      if (!match || Number(match[1]) === 0) {
+        ctx.addIssue({ code: 'custom', message: 'a duration such as 24h, 90m, 2d or 45s' });
+        return z.NEVER;
+      }
+      return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+    });
+
 const milliseconds = (fallback: number) => z.coerce.number().int().min(1).max(3_600_000).default(fallback);
 
 /** Every setting the server reads from the environment, validated once at start-up. */
@@ -140,6 +160,8 @@ const environment = z.object({
   PRIVACY_HASH_KEY: z.string().min(32).optional(),
   /** Where the embedded demo writes its API keys; next to EMBEDDED_PG_DIR by default. */
   DEMO_KEYS_FILE: z.string().optional(),
+  /** CASE_REOPEN_WINDOW, in milliseconds. */
+  CASE_REOPEN_WINDOW: duration(CASE_DEFAULTS.reopenWindow),
   /** Report the number of SQL statements a request ran in `extensions.sqlStatements`. */
   EXPOSE_SQL_STATEMENT_COUNT: z
     .enum(['true', 'false'])

@@ -8,6 +8,8 @@ import { savepoint } from '../db/savepoint';
 import type { NormalisedIdentifier } from '../customers/identifier-normalisation';
 import { createCustomerFor, identifierOwners, identityKey, lockLiveCustomers, type IdentifierOwner } from '../customers/identity-matching';
 import type { SuppressionList } from '../customers/suppression-list';
+import type { CaseAssignment } from '../cases/case-assignment';
+import type { Placement } from '../cases/case-rules';
 import { EVENT_COLUMNS } from '../timeline/timeline.service';
 import { toTimelineEvent, type TimelineEventRow } from '../timeline/timeline-event.types';
 import { validateEvent, type ValidatedEvent } from './event-validation';
@@ -52,6 +54,7 @@ export class EventRecorder {
     private readonly db: Database,
     private readonly region: string,
     private readonly suppression: SuppressionList,
+    private readonly cases: CaseAssignment,
   ) {}
 
   async record(kind: EventKind, input: RecordEventCommonInput): Promise<RecordEventPayload> {
@@ -227,9 +230,22 @@ export class EventRecorder {
           owner = created.get(identity) ?? (await this.createCustomer(sql, owner.create, item.event.source, isolate));
           created.set(identity, owner);
         }
-        placed.push({ index: item.index, event: item.event, customerKey: owner.key, originKey: owner.originKey });
+        placed.push({ index: item.index, event: item.event, path: item.path, customerKey: owner.key, originKey: owner.originKey });
       }
-      return this.insertEvents(sql, placed);
+      // Cases: placed by their rules before the insert (opening the new ones), written after it.
+      const cases = await this.cases.place(
+        sql,
+        placed.map((p) => ({ ...p.event, index: p.index, customerKey: p.customerKey, path: p.path })),
+      );
+      await this.cases.createCases(sql, cases);
+      const storable = placed.filter((p) => !cases.errors.has(p.index)).map((p) => ({ ...p, placement: cases.placements.get(p.index) ?? null }));
+      const results = await this.insertEvents(sql, storable);
+      const stored = new Map([...results].flatMap(([index, payload]) => (payload.event ? [[index, { eventKey: payload.event.eventKey, occurredAt: payload.event.occurredAt }] as const] : [])));
+      await this.cases.finish(sql, cases, stored);
+      for (const [index, error] of cases.errors) results.set(index, failed([error]));
+      // The event's case as read with it predates the figures just written; its resolver reads it anew.
+      for (const payload of results.values()) if (payload.event) payload.event.caseRow = null;
+      return results;
     };
     if (!isolate) return insert(items);
     try {
@@ -272,7 +288,7 @@ export class EventRecorder {
   /** Inserts with ids taken up front, so each stored row is known to belong to its item. */
   private async insertEvents(
     sql: Sql,
-    items: { index: number; event: ValidatedEvent; customerKey: string; originKey: string | null }[],
+    items: { index: number; event: ValidatedEvent; customerKey: string; originKey: string | null; placement: Placement | null }[],
   ): Promise<Map<number, RecordEventPayload>> {
     if (items.length === 0) return new Map();
     const ids = (await sql.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('timeline_event', 'id'))::text AS id FROM generate_series(1, $1)`, [items.length])).map(
@@ -281,9 +297,10 @@ export class EventRecorder {
     const column = <T>(pick: (item: (typeof items)[number]) => T) => items.map(pick);
     const rows = await sql.query<TimelineEventRow>(
       `WITH inserted AS (
-         INSERT INTO timeline_event AS e (id, customer_id, kind, channel, occurred_at, direction, summary, source, external_id, agent_id, details, origin_customer_id)
+         INSERT INTO timeline_event AS e (id, customer_id, kind, channel, occurred_at, direction, summary, source, external_id, agent_id, details, origin_customer_id, case_id, case_rule)
          OVERRIDING SYSTEM VALUE
-         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::uuid[])
+         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::uuid[],
+                              $13::uuid[], $14::text[])
          ON CONFLICT ((coalesce(source, '')), external_id) WHERE external_id IS NOT NULL DO NOTHING
          RETURNING *
        )
@@ -301,6 +318,8 @@ export class EventRecorder {
         column((i) => i.event.agentId),
         column((i) => JSON.stringify(i.event.details)),
         column((i) => i.originKey),
+        column((i) => i.placement?.caseKey ?? null),
+        column((i) => i.placement?.rule ?? null),
       ],
     );
     const byId = new Map(rows.map((row) => [row.id, row]));

@@ -23,6 +23,8 @@ export interface ValidatedEvent {
   details: Record<string, unknown>;
   /** Survey responses: the event they are about, which must exist. */
   aboutEventKey: string | null;
+  /** The case the input named (`caseId`). */
+  caseKey: string | null;
 }
 
 export type Validation = { ok: true; event: ValidatedEvent } | { ok: false; errors: UserError[] };
@@ -215,6 +217,8 @@ export function validateEvent(kind: EventKind, input: RecordEventCommonInput, pa
 
   const common = check(commonSchema, input, path);
   if (!common.ok) errors.push(...common.errors);
+  const caseKey = input.caseId == null ? null : keyOf(input.caseId, 'Case');
+  if (input.caseId != null && !caseKey) errors.push(UserError.of(UserErrorCode.INVALID, 'Not a case id.', [...path, 'caseId']));
   const details = check(detailSchemas(region)[kind], input, path);
   if (!details.ok) errors.push(...details.errors);
 
@@ -246,6 +250,7 @@ export function validateEvent(kind: EventKind, input: RecordEventCommonInput, pa
       summary: common.value.summary ?? summarise(kind, common.value.direction, detailValues),
       details: detailValues,
       aboutEventKey: typeof aboutEventId === 'string' ? keyOf(aboutEventId, 'TimelineEvent') : null,
+      caseKey,
     },
   };
 }

@@ -31,12 +31,19 @@ export abstract class RecordEventCommonInput {
   agentId?: string | null;
 
   @Field(() => Channel, { nullable: true, description:
-      "Defaults to the kind's own channel (calls PHONE, e-mails EMAIL, social messages SOCIAL, purchases and surveys WEB). Allowed: calls PHONE; e-mails EMAIL; social messages SOCIAL, SMS, CHAT; purchases WEB, IN_STORE, PHONE; surveys any.",
+      "Defaults to the kind's own channel (calls PHONE, e-mails EMAIL, social messages SOCIAL, purchases, surveys and reviews WEB). Allowed: calls PHONE, VIDEO; e-mails EMAIL; social messages SOCIAL, SMS, CHAT; purchases WEB, IN_STORE, PHONE; reviews WEB, SOCIAL; surveys any.",
   })
   channel?: Channel | null;
 
   @Field(() => String, { nullable: true, description: 'One line for agents (1-300 characters); written from the event when not given.' })
   summary?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The customer's case this belongs to. Without it, calls, e-mails and messages find their case by the rules (same thread, the open case, a case resolved within CASE_REOPEN_WINDOW, else a new one for an inbound contact); purchases and reviews join none; a survey answer joins its aboutEventId's case. Another customer's case is a NOT_FOUND user error.",
+  })
+  caseId?: string | null;
 }
 
 @InputType({ description: 'A phone call to record on a customer\'s timeline.' })

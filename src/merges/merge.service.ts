@@ -1,5 +1,6 @@
 import { CustomerChangeKind } from '../changefeed/notifications';
 import { announceCustomerChanges } from '../changefeed/publisher';
+import { recomputeCases } from '../cases/case-figures';
 import type { Channel } from '../core/enums';
 import { UserError, UserErrorCode, UserInputProblem } from '../core/errors';
 import { isStorableText } from '../core/storable-text';
@@ -45,7 +46,7 @@ class DryRunDone extends Error {
 }
 
 /** Tables whose rows belong to a customer and move with a merge. */
-const OWNED_TABLES = ['timeline_event', 'customer_identifier', 'consent_change'] as const;
+const OWNED_TABLES = ['timeline_event', 'customer_identifier', 'consent_change', 'support_case'] as const;
 
 /**
  * Merging two profiles of one person, and undoing it. Every merge is written to the
@@ -209,6 +210,7 @@ export class MergeService {
         );
       }
 
+      await detachCrossCustomerEvents(sql, [survivorKey, ...new Set(rootKeys)]);
       const restored = await this.restoreMerged(sql, mergedKey, ledger.merged_before);
       const survivorNow = await this.revertSurvivor(sql, survivor, ledger.survivor_before, ledger.survivor_after);
       await announceCustomerChanges(sql, [
@@ -258,6 +260,27 @@ export class MergeService {
     );
     return row;
   }
+}
+
+/**
+ * After an unmerge gave rows back, an event and its case may belong to different customers (an
+ * event that came back into a case that stayed, or the other way round): the event leaves that
+ * case, the history says so, and the case's figures are worked out again.
+ */
+async function detachCrossCustomerEvents(sql: Sql, customerKeys: string[]): Promise<void> {
+  const detached = await sql.query<{ case_id: string }>(
+    `WITH detached AS (
+       UPDATE timeline_event e SET case_id = NULL, case_rule = NULL
+       FROM support_case sc
+       WHERE e.case_id = sc.id AND e.customer_id <> sc.customer_id AND (e.customer_id = ANY($1::uuid[]) OR sc.customer_id = ANY($1::uuid[]))
+       RETURNING e.id, sc.id AS case_id
+     )
+     INSERT INTO case_history (case_id, at, change, event_id, actor)
+     SELECT case_id, now(), 'EVENT_REMOVED', id, 'unmerge' FROM detached
+     RETURNING case_id`,
+    [customerKeys],
+  );
+  await recomputeCases(sql, detached.map((row) => row.case_id));
 }
 
 function snapshot(row: CustomerRow, consents: ConsentSnapshot[]): ProfileSnapshot {

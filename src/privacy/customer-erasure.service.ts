@@ -27,6 +27,8 @@ export interface Erasure {
 /** Events are redacted this many at a time, so a long history does not sit in memory at once. */
 const EVENT_BATCH = 1000;
 const REASON_LIMIT = 500;
+/** What an erased customer's cases are called. */
+const ERASED_CASE_SUBJECT = 'Erased case';
 
 /** The reason as the audit log may keep it: null when there is none or it is refused. */
 export function acceptableReason(reason: string | null | undefined): string | null {
@@ -66,6 +68,7 @@ export class CustomerErasureService {
       await sql.query(`UPDATE consent SET source = NULL WHERE customer_id = ANY($1::uuid[]) AND source IS NOT NULL`, [group.keys]);
       await sql.query(`UPDATE consent_change SET source = NULL WHERE customer_id = ANY($1::uuid[]) AND source IS NOT NULL`, [group.keys]);
       const eventsRedacted = await this.redactEvents(sql, group);
+      await this.redactCases(sql, group);
       await this.redactLedger(sql, group);
       await announceCustomerChanges(sql, [{ kind: CustomerChangeKind.ERASED, customerKey: group.rootKey }]);
       return { customer, group, erasedAt: customer.erased_at!, identifiersRemoved, eventsRedacted };
@@ -110,6 +113,21 @@ export class CustomerErasureService {
       if (events.length < EVENT_BATCH) return count;
       after = events[events.length - 1].id;
     }
+  }
+
+  /**
+   * Cases stay, with their figures; their subjects (often an e-mail's subject line) go, in the
+   * cases and in their history, which takes this one rewrite because the transaction says it erases.
+   */
+  private async redactCases(sql: Sql, group: CustomerGroup): Promise<void> {
+    await sql.query(`UPDATE support_case SET subject = $2 WHERE customer_id = ANY($1::uuid[])`, [group.keys, ERASED_CASE_SUBJECT]);
+    await sql.query(`SELECT set_config('customer_timeline.erasing', 'on', true)`);
+    await sql.query(
+      `UPDATE case_history h SET value = NULL FROM support_case sc
+       WHERE h.case_id = sc.id AND sc.customer_id = ANY($1::uuid[]) AND h.change IN ('OPENED', 'SUBJECT') AND h.value IS NOT NULL`,
+      [group.keys],
+    );
+    await sql.query(`SELECT set_config('customer_timeline.erasing', 'off', true)`);
   }
 
   /**

@@ -49,13 +49,21 @@ export class CustomerExportService {
       [keys],
     );
     const events = await sql.query<Record<string, any>>(
-      `SELECT e.id::text AS id, kind, channel, direction, occurred_at, received_at, summary, source, external_id, agent_id, details, origin_customer_id
+      `SELECT e.id::text AS id, kind, channel, direction, occurred_at, received_at, summary, source, external_id, agent_id, details, origin_customer_id, case_id, case_rule
        FROM timeline_event e WHERE customer_id = ANY($1::uuid[]) ORDER BY occurred_at, e.id`,
       [keys],
     );
     const merges = await sql.query<Record<string, any>>(
       `SELECT survivor_id, merged_id, merged_at, unmerged_at, source, survivor_before, merged_before, survivor_after FROM customer_merge
        WHERE survivor_id = ANY($1::uuid[]) OR merged_id = ANY($1::uuid[]) ORDER BY merged_at, id`,
+      [keys],
+    );
+    const cases = await sql.query<Record<string, any>>(
+      `SELECT sc.id, sc.number, sc.subject, sc.status, sc.agent_id, sc.opened_at, sc.first_response_at, sc.resolved_at, sc.reopen_count, sc.contact_count,
+              sc.channels, sc.follows_case_id, sc.customer_id,
+              coalesce((SELECT json_agg(json_build_object('at', h.at, 'change', h.change, 'status', h.status, 'value', h.value, 'eventId', h.event_id, 'rule', h.rule, 'actor', h.actor) ORDER BY h.at, h.id)
+                        FROM case_history h WHERE h.case_id = sc.id), '[]') AS history
+       FROM support_case sc WHERE sc.customer_id = ANY($1::uuid[]) ORDER BY sc.opened_at, sc.id`,
       [keys],
     );
     const audit = await sql.query<Record<string, any>>(
@@ -109,10 +117,25 @@ export class CustomerExportService {
         externalId: row.external_id,
         agentId: row.agent_id,
         originCustomerId: customerId(row.origin_customer_id),
+        caseId: row.case_id ? toGlobalId('Case', row.case_id) : null,
+        caseRule: row.case_rule,
         details: row.details,
       })),
-      // Cases are grouped from events by a later feature; none are stored yet.
-      cases: [],
+      cases: cases.map((row) => ({
+        id: toGlobalId('Case', row.id),
+        number: row.number,
+        subject: row.subject,
+        status: row.status,
+        agentId: row.agent_id,
+        openedAt: row.opened_at,
+        firstResponseAt: row.first_response_at,
+        resolvedAt: row.resolved_at,
+        reopenCount: row.reopen_count,
+        contactCount: row.contact_count,
+        channels: row.channels,
+        followsCaseId: row.follows_case_id ? toGlobalId('Case', row.follows_case_id) : null,
+        history: (row.history as Record<string, unknown>[]).map((entry) => ({ ...entry, eventId: entry.eventId ? toGlobalId('TimelineEvent', String(entry.eventId)) : null })),
+      })),
       merges: merges.map((row) => ({
         survivorId: customerId(row.survivor_id),
         mergedId: customerId(row.merged_id),

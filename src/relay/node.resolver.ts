@@ -10,7 +10,7 @@ export interface NodeContext {
 
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { nullable: true, description: 'Any object by its global ID; null when it does not exist. Needs the scope of the fields that lead to its type: CUSTOMERS_READ for customers and events, ADMIN for API keys, AUDIT_READ for audit entries (FORBIDDEN otherwise).' })
+  @Query(() => Node, { nullable: true, description: 'Any object by its global ID; null when it does not exist. Needs the scope of the fields that lead to its type: CUSTOMERS_READ for customers, events and cases, ADMIN for API keys, AUDIT_READ for audit entries (FORBIDDEN otherwise).' })
   node(
     @Arg('id', () => ID, { description: 'A global ID from any `id` field; one this server did not issue is a BAD_USER_INPUT error.' }) id: string,
     @Ctx() context: NodeContext,

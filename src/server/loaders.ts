@@ -1,3 +1,4 @@
+import { createCaseLoaders } from '../cases/case.loaders';
 import { createCustomerLoaders } from '../customers/customer.loaders';
 import { createPreferencesLoaders } from '../preferences/preferences.loaders';
 import { createTimelineLoaders } from '../timeline/timeline.loaders';
@@ -9,6 +10,7 @@ export function createLoaders(services: Services) {
     ...createCustomerLoaders(services.customers),
     ...createPreferencesLoaders(services.preferences, services.consentHistory),
     ...createTimelineLoaders(services.timeline),
+    ...createCaseLoaders(services.cases),
   };
 }
 

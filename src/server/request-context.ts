@@ -11,6 +11,7 @@ import type { IngestContext } from '../ingest/ingest.context';
 import type { MergesContext } from '../merges/merge.context';
 import type { PreferencesContext } from '../preferences/preferences.context';
 import type { PrivacyContext } from '../privacy/privacy.context';
+import type { CasesContext } from '../cases/case.context';
 import type { RealtimeContext } from '../realtime/realtime.context';
 import type { RealtimeHub } from '../realtime/realtime-hub';
 import type { NodeContext } from '../relay/node.resolver';
@@ -42,6 +43,7 @@ export type RequestContext = AccessContext &
   MergesContext &
   SearchContext &
   PrivacyContext &
+  CasesContext &
   RealtimeContext &
   NodeContext & {
     services: Services;
@@ -51,7 +53,7 @@ export type RequestContext = AccessContext &
   };
 
 /** The scope `node(id)` needs for each type: the same as the fields that lead to it. */
-const NODE_SCOPES: Record<string, Scope> = { Customer: Scope.CUSTOMERS_READ, TimelineEvent: Scope.CUSTOMERS_READ, ApiKey: Scope.ADMIN, AuditEntry: Scope.AUDIT_READ, User: Scope.ADMIN };
+const NODE_SCOPES: Record<string, Scope> = { Customer: Scope.CUSTOMERS_READ, TimelineEvent: Scope.CUSTOMERS_READ, Case: Scope.CUSTOMERS_READ, ApiKey: Scope.ADMIN, AuditEntry: Scope.AUDIT_READ, User: Scope.ADMIN };
 
 export function createRequestContext(options: {
   services: Services;
@@ -85,6 +87,8 @@ export function createRequestContext(options: {
           return context.loaders.customerByKey.load(key);
         case 'TimelineEvent':
           return context.loaders.eventByKey.load(key);
+        case 'Case':
+          return context.loaders.caseByKey.load(key);
         case 'ApiKey': {
           const row = await services.apiKeys.byId(key);
           return row ? ApiKey.fromRow(row, services.apiKeys.defaults) : null;

@@ -13,6 +13,7 @@ import { CustomerPreferencesResolver, PreferencesResolver } from '../preferences
 import { CustomerChangeResolver, SubscriptionResolver } from '../realtime/subscription.resolver';
 import { NodeResolver } from '../relay/node.resolver';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
+import { CaseResolver, CustomerCasesResolver, TimelineEventCaseResolver } from '../cases/case.resolver';
 import { CustomerSearchResolver } from '../search/customer-search.resolver';
 import { CallEvent, EmailEvent, PurchaseEvent, SocialMessageEvent, SurveyResponseEvent } from '../timeline/timeline-event.types';
 import { CustomerTimelineResolver, TimelineEventResolver } from '../timeline/timeline.resolver';
@@ -34,6 +35,9 @@ export function buildTimelineSchema(): Promise<GraphQLSchema> {
       MergeResolver,
       CustomerSearchResolver,
       PrivacyResolver,
+      CaseResolver,
+      CustomerCasesResolver,
+      TimelineEventCaseResolver,
       SubscriptionResolver,
       CustomerChangeResolver,
     ],

@@ -4,6 +4,8 @@ import { Authenticator } from '../access/authenticator';
 import { JwtVerifier } from '../access/jwt-verifier';
 import { QueryBudgets } from '../access/query-budgets';
 import type { Config } from '../core/config';
+import { CaseAssignment } from '../cases/case-assignment';
+import { CaseService } from '../cases/case.service';
 import { CustomerLookup } from '../customers/customer-lookup';
 import { CustomerUpsertService } from '../customers/customer-upsert.service';
 import { SuppressionList } from '../customers/suppression-list';
@@ -39,9 +41,10 @@ export function createServices(db: Database, config: Config) {
     preferences: new PreferencesService(db),
     consentHistory: new ConsentHistory(db),
     timeline: new TimelineService(db),
-    recorder: new EventRecorder(db, region, suppression),
+    recorder: new EventRecorder(db, region, suppression, new CaseAssignment(config.CASE_REOPEN_WINDOW)),
     merges: new MergeService(db),
     search: new CustomerSearchService(db, region),
+    cases: new CaseService(db, config.CASE_REOPEN_WINDOW),
     erasure: new CustomerErasureService(db, suppression),
     exports: new CustomerExportService(db),
   };

@@ -28,6 +28,11 @@ export interface TimelineEventRow {
   position_at: string;
   /** Place in the stream of all events, in commit order (bigint as a string). */
   stream_position: string;
+  /** The case it belongs to, and the rule that put it there (see cases/). */
+  case_id: string | null;
+  case_rule: string | null;
+  /** That case's row, read with the event so a page's cases cost no statement of their own. */
+  case_row: Record<string, unknown> | null;
 }
 
 @InterfaceType({ implements: Node, description: 'One interaction in a customer\'s history.' })
@@ -40,6 +45,10 @@ export abstract class TimelineEvent extends Node {
   cursor!: string;
   /** Place in the stream of all events, in commit order (bigint as a string); see streamCursor. */
   streamPosition!: string;
+  /** The case it belongs to (a key), why, and that case's row when read with it; resolved by cases/. */
+  caseKey!: string | null;
+  caseRule!: string | null;
+  caseRow!: Record<string, unknown> | null;
 
   @Field(() => EventKind, { description: 'What kind of interaction this is; tells which event type (CallEvent, EmailEvent, ...) it is.' })
   kind!: EventKind;
@@ -260,6 +269,9 @@ export function toTimelineEvent(row: TimelineEventRow): TimelineEvent {
   event.source = row.source;
   event.externalId = row.external_id;
   event.agentId = row.agent_id;
+  event.caseKey = row.case_id ?? null;
+  event.caseRule = row.case_rule ?? null;
+  event.caseRow = row.case_row ?? null;
   return event;
 }
 

@@ -5,15 +5,18 @@ import { decodeTimelineCursor } from './cursor';
 import { toTimelineEvent, type TimelineConnection, type TimelineEvent, type TimelineEventRow } from './timeline-event.types';
 import { timelineFilterConditions, type TimelineFilter } from './timeline-filter';
 
-/** One customer's page request, as the timeline loader batches them. */
+/** One customer's page request (or one case's: its events), as the timeline loader batches them. */
 export interface TimelinePageRequest {
   customerKey: string;
   page: PageRequest;
   filter: TimelineFilter | null;
+  /** Page the events of this case instead of the customer's whole timeline. */
+  caseKey?: string;
 }
 
 export const EVENT_COLUMNS = `e.id, e.customer_id, e.kind, e.channel, e.occurred_at, e.received_at, e.direction, e.summary,
-  e.source, e.external_id, e.agent_id, e.details, e.stream_position,
+  e.source, e.external_id, e.agent_id, e.details, e.stream_position, e.case_id, e.case_rule,
+  (SELECT to_jsonb(sc) FROM support_case sc WHERE sc.id = e.case_id) AS case_row,
   to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at`;
 
 export class TimelineService {
@@ -25,15 +28,17 @@ export class TimelineService {
    * distinct argument set, not one per customer.
    */
   async pages(requests: readonly TimelinePageRequest[]): Promise<TimelineConnection[]> {
-    return pagesInGroups(requests, (request) => [request.page, request.filter], (group) => this.pageGroup(group));
+    return pagesInGroups(requests, (request) => [request.page, request.filter, request.caseKey !== undefined], (group) => this.pageGroup(group));
   }
 
   private async pageGroup(group: TimelinePageRequest[]): Promise<TimelineConnection[]> {
     const { page, filter } = group[0];
-    const customerKeys = [...new Set(group.map((r) => r.customerKey))];
+    const byCase = group[0].caseKey !== undefined;
+    const ownerOf = (request: TimelinePageRequest) => (byCase ? request.caseKey! : request.customerKey);
+    const customerKeys = [...new Set(group.map(ownerOf))];
     const backward = page.direction === 'backward';
     const params: unknown[] = [customerKeys];
-    const conditions: string[] = ['e.customer_id = c.id'];
+    const conditions: string[] = [byCase ? 'e.case_id = c.id' : 'e.customer_id = c.id'];
 
     conditions.push(...timelineFilterConditions(filter, params));
     if (page.cursor) {
@@ -58,13 +63,14 @@ export class TimelineService {
       params,
     );
 
-    const byCustomer = new Map<string, TimelineEventRow[]>();
+    const byOwner = new Map<string, TimelineEventRow[]>();
     for (const row of rows) {
-      const list = byCustomer.get(row.customer_id);
+      const owner = byCase ? row.case_id! : row.customer_id;
+      const list = byOwner.get(owner);
       if (list) list.push(row);
-      else byCustomer.set(row.customer_id, [row]);
+      else byOwner.set(owner, [row]);
     }
-    return group.map((request) => toConnection(byCustomer.get(request.customerKey) ?? [], page));
+    return group.map((request) => toConnection(byOwner.get(ownerOf(request)) ?? [], page));
   }
 
   /**

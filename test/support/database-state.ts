@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 
-const TABLES = ['customer', 'customer_identifier', 'consent', 'consent_change', 'timeline_event', 'customer_merge', 'suppressed_identifier'];
+const TABLES = ['customer', 'customer_identifier', 'consent', 'consent_change', 'timeline_event', 'customer_merge', 'suppressed_identifier', 'support_case', 'case_history'];
 
 /** A fingerprint of every stored row, to prove a rejected write changed nothing at all. */
 export async function databaseState(db: DataSource): Promise<Record<string, { rows: number; digest: string | null }>> {

@@ -39,6 +39,8 @@ export async function aPersonEverywhere(server: TestServer) {
     itemName: `Pregnancy test ${tag}`,
     comment: `the courier was rude ${tag}`,
     oldName: `Zelda Old ${tag}`,
+    caseSubject: `Refund for Zelda ${tag}`,
+    renamedCase: `Refund, allergy claim ${tag}`,
   };
   const main = await server.data(UPSERT, {
     input: {
@@ -81,6 +83,15 @@ export async function aPersonEverywhere(server: TestServer) {
     },
   });
   for (const result of recordEvents.results) noUserErrors(result.userErrors);
+  // A case opened by hand with a subject of the person's words, then renamed: both stay in its history.
+  const { openCase } = await server.data(`mutation ($input: OpenCaseInput!) { openCase(input: $input) { case { id } ${USER_ERRORS} } }`, {
+    input: { customerId: id, subject: values.caseSubject },
+  });
+  noUserErrors(openCase.userErrors);
+  const { updateCase } = await server.data(`mutation ($input: UpdateCaseInput!) { updateCase(input: $input) { ${USER_ERRORS} } }`, {
+    input: { caseId: openCase.case.id, subject: values.renamedCase, status: 'RESOLVED' },
+  });
+  noUserErrors(updateCase.userErrors);
   return { id, mergedId: other.upsertCustomer.customer.id, tag, values };
 }
 
