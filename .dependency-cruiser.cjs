@@ -15,7 +15,7 @@ const LAYERS = [
   ['timeline'],
   ['preferences'],
   ['cases'],
-  ['ingest', 'merges', 'search', 'privacy'],
+  ['ingest', 'merges', 'search', 'privacy', 'insights'],
   ['realtime'],
   ['seed'],
   ['server'],

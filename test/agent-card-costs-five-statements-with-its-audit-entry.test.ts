@@ -14,15 +14,17 @@ const AGENT_CARD = `query AgentCard($identifier: IdentifierInput!) {
     id displayName givenName familyName locale timeZone version createdAt updatedAt
     identifiers { kind value namespace verified addedAt source }
     preferences { preferredChannel language contactHours notes consents { channel granted updatedAt source } }
+    insights { lifetimeValue { amount currency } orderCount averageOrderValue { amount currency } firstPurchaseAt lastPurchaseAt lastContactAt
+      contactsLast30Days csat { latest average count lastAt } nps { latest average count lastAt } ces { latest count } npsCategory openCases lifecycleStage }
     timeline(first: 50) {
-      edges { cursor node { ${EVENT_FIELDS} customer { id displayName } } }
+      edges { cursor node { ${EVENT_FIELDS} customer { id displayName } case { number status } } }
       pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     }
   }
 }`;
 
 describe('the agent card', () => {
-  it('costs at most 5 SQL statements for an agent, its audit entry included, whatever mix of kinds the page holds', async () => {
+  it("costs at most 5 SQL statements for an agent, with insights, every event's case and its audit entry, whatever mix of kinds the page holds", async () => {
     const handle = unique('maya').replace(/-/g, '.');
     const { upsertCustomer } = await server.data(
       `mutation ($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { customer { id } ${USER_ERRORS} } }`,
@@ -60,8 +62,11 @@ describe('the agent card', () => {
       new Set(['CallEvent', 'EmailEvent', 'SocialMessageEvent', 'PurchaseEvent', 'SurveyResponseEvent']),
     );
     expect(card.timeline.edges.every((e: any) => e.node.customer.id === customerId)).toBe(true);
-    // Four to read the card (customer, identifiers, preferences and consents, the page of
-    // events), one to write what it showed in clear to the audit log.
+    expect(card.timeline.edges.some((e: any) => e.node.case?.status === 'OPEN')).toBe(true);
+    // Every round sends order SO-1 again: one order, paid.
+    expect(card.insights).toMatchObject({ orderCount: 1, openCases: 1, nps: { count: 12 }, lifecycleStage: expect.any(String) });
+    // Four to read the card (the customer with its identifiers, its consents, the page of events
+    // with their cases, the insights), one to write what it showed in clear to the audit log.
     expect(response.extensions?.sqlStatements).toBeLessThanOrEqual(5);
     const { auditLog } = await server.data(`query ($id: ID!) { auditLog(customerId: $id, first: 10) { edges { node { action field outcome operationName actor { name role } } } } }`, { id: customerId });
     const reads = auditLog.edges.map((e: any) => e.node).filter((entry: any) => entry.action === 'READ');

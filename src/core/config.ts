@@ -75,6 +75,16 @@ export const ACCESS_DEFAULTS = {
   roleClaim: 'role',
 } as const;
 
+/** When a customer counts as at risk or churned (see the README's "Insights"). */
+export const LIFECYCLE_DEFAULTS = {
+  /** At risk once the last purchase is longer ago than this many days, or twice their usual gap between purchases if longer. */
+  atRiskDays: 90,
+  /** Churned once it is longer ago than this many days, or four times their usual gap if longer. */
+  churnedDays: 180,
+  atRiskRhythm: 2,
+  churnedRhythm: 4,
+} as const;
+
 /** How cases behave (see the README's "Cases"). */
 export const CASE_DEFAULTS = {
   /** A case resolved less than this long before an interaction takes it (reopening it when inbound); older ones are CLOSED. */
@@ -160,6 +170,8 @@ const environment = z.object({
   PRIVACY_HASH_KEY: z.string().min(32).optional(),
   /** Where the embedded demo writes its API keys; next to EMBEDDED_PG_DIR by default. */
   DEMO_KEYS_FILE: z.string().optional(),
+  LIFECYCLE_AT_RISK_DAYS: z.coerce.number().int().min(1).max(3650).default(LIFECYCLE_DEFAULTS.atRiskDays),
+  LIFECYCLE_CHURNED_DAYS: z.coerce.number().int().min(1).max(3650).default(LIFECYCLE_DEFAULTS.churnedDays),
   /** CASE_REOPEN_WINDOW, in milliseconds. */
   CASE_REOPEN_WINDOW: duration(CASE_DEFAULTS.reopenWindow),
   /** Report the number of SQL statements a request ran in `extensions.sqlStatements`. */

@@ -29,6 +29,20 @@ export function toIdentifier(row: IdentifierRow): Identifier {
   });
 }
 
+/** An identifier row as json_agg writes it (its time as a string). */
+type IdentifierJson = Omit<IdentifierRow, 'added_at'> & { added_at: string };
+
+/** The identifiers of the customer `c`, oldest first, as one JSON array. */
+const IDENTIFIERS_OF_C = `(SELECT coalesce(json_agg(json_build_object('customer_id', i.customer_id, 'kind', i.kind, 'namespace', i.namespace, 'value', i.value,
+    'verified', i.verified, 'source', i.source, 'added_at', i.added_at) ORDER BY i.added_at, i.id), '[]')
+  FROM customer_identifier i WHERE i.customer_id = c.id) AS identifiers`;
+
+function withIdentifiers(row: CustomerRow & { identifiers: IdentifierJson[] }): Customer {
+  const customer = Customer.fromRow(row);
+  customer.identifiersRead = row.identifiers.map((json) => toIdentifier({ ...json, added_at: new Date(json.added_at) }));
+  return customer;
+}
+
 /** Reading customers: by key (batched by the loaders), by identifier, and their identifiers. */
 export class CustomerLookup {
   constructor(
@@ -37,16 +51,19 @@ export class CustomerLookup {
     readonly region: string,
   ) {}
 
-  /** Customers by key; a merged-away key answers its survivor. */
+  /**
+   * Customers by key; a merged-away key answers its survivor. Each comes with its identifiers,
+   * read in the same statement (a customer's card always shows them).
+   */
   async customersByKey(keys: readonly string[]): Promise<(Customer | null)[]> {
-    const rows = await this.db.query<CustomerRow & { requested: string }>(
-      `SELECT requested.id AS requested, ${CUSTOMER_COLUMNS}
+    const rows = await this.db.query<CustomerRow & { requested: string; identifiers: IdentifierJson[] }>(
+      `SELECT requested.id AS requested, ${CUSTOMER_COLUMNS}, ${IDENTIFIERS_OF_C}
        FROM unnest($1::uuid[]) AS requested(id)
        JOIN customer asked ON asked.id = requested.id
        JOIN customer c ON c.id = coalesce(asked.merged_into, asked.id)`,
       [keys],
     );
-    const byKey = new Map(rows.map((row) => [row.requested, Customer.fromRow(row)]));
+    const byKey = new Map(rows.map((row) => [row.requested, withIdentifiers(row)]));
     return keys.map((key) => byKey.get(key) ?? null);
   }
 
@@ -72,11 +89,11 @@ export class CustomerLookup {
   }
 
   async findByIdentifier(identifier: NormalisedIdentifier): Promise<Customer | null> {
-    const rows = await this.db.query<CustomerRow>(
-      `SELECT ${CUSTOMER_COLUMNS} FROM customer_identifier i JOIN customer c ON c.id = i.customer_id
-       WHERE i.kind = $1 AND i.namespace = $2 AND i.value = $3`,
+    const rows = await this.db.query<CustomerRow & { identifiers: IdentifierJson[] }>(
+      `SELECT ${CUSTOMER_COLUMNS}, ${IDENTIFIERS_OF_C} FROM customer_identifier found JOIN customer c ON c.id = found.customer_id
+       WHERE found.kind = $1 AND found.namespace = $2 AND found.value = $3`,
       [identifier.kind, identifier.namespace, identifier.value],
     );
-    return rows[0] ? Customer.fromRow(rows[0]) : null;
+    return rows[0] ? withIdentifiers(rows[0]) : null;
   }
 }

@@ -92,6 +92,7 @@ export class CustomerResolver {
 
   @FieldResolver(() => [Identifier], { description: 'Every identifier that reaches this customer, oldest first.' })
   identifiers(@Root() customer: Customer, @Ctx() { loaders }: CustomersContext): Promise<Identifier[]> {
+    if (customer.identifiersRead) return Promise.resolve(customer.identifiersRead);
     return loaders.identifiersByCustomer.load(customer.key);
   }
 }

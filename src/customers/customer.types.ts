@@ -3,6 +3,7 @@ import { Personal } from '../access/personal-data';
 import { Node } from '../relay/node';
 import { toGlobalId } from '../relay/global-id';
 import type { Channel } from '../core/enums';
+import type { Identifier } from './identifier.types';
 
 /** A `customer` row. */
 export interface CustomerRow {
@@ -34,6 +35,8 @@ export class Customer extends Node {
   key!: string;
   /** The stored row, for the preferences and other derived fields. */
   row!: CustomerRow;
+  /** Its identifiers, when they were read with it (else they are loaded when asked for). */
+  identifiersRead?: Identifier[];
 
   @Personal('name')
   @Field({

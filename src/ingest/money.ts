@@ -1,13 +1,10 @@
 import { z } from 'zod';
+import { minorUnits } from '../core/money';
 import { storableString } from '../core/validation';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const AMOUNT = /^(\d{1,15})(?:\.(\d{1,4}))?$/;
 
-/** Digits after the decimal point that a currency uses (EUR 2, JPY 0, KWD 3). */
-export function minorUnits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
 
 /**
  * A non-negative decimal string and an ISO 4217 currency, normalised to the currency's minor

@@ -1,4 +1,3 @@
-import { minorUnits as currencyMinorUnits } from '../ingest/money';
 
 /* Time units and small helpers the demo data is written with. */
 
@@ -14,14 +13,6 @@ export function startOfUtcDay(date: Date): Date {
 /** Rounds to whole seconds, so every timestamp is a whole number of milliseconds (and seconds). */
 export function seconds(ms: number): number {
   return Math.round(ms / SECOND) * SECOND;
-}
-
-/** money.ts's minorUnits, remembered: it builds an Intl.NumberFormat on every call. */
-const MINOR_UNITS = new Map<string, number>();
-export function minorUnits(currency: string): number {
-  let digits = MINOR_UNITS.get(currency);
-  if (digits === undefined) MINOR_UNITS.set(currency, (digits = currencyMinorUnits(currency)));
-  return digits;
 }
 
 export function clamp(value: number, min: number, max: number): number {

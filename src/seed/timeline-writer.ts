@@ -4,7 +4,8 @@ import type { Draft, Mood, Order, Person } from './demo-model';
 import { consentAt } from './people';
 import type { Random } from './random';
 import type { Registry } from './registry';
-import { DAY, HOUR, MINUTE, SECOND, clamp, fill, minorUnits, seconds } from './time-helpers';
+import { minorUnits } from '../core/money';
+import { DAY, HOUR, MINUTE, SECOND, clamp, fill, seconds } from './time-helpers';
 
 /** Episode kinds and their relative frequency; sized so the event mix lands near e-mail 35%, calls 25%, social 20%, purchases 15%, surveys 5%. */
 const EPISODES = { email: 0.7, call: 1.45, social: 0.53, purchase: 0.36 } as const;

@@ -1,5 +1,6 @@
 import { createCaseLoaders } from '../cases/case.loaders';
 import { createCustomerLoaders } from '../customers/customer.loaders';
+import { createInsightsLoaders } from '../insights/insights.loaders';
 import { createPreferencesLoaders } from '../preferences/preferences.loaders';
 import { createTimelineLoaders } from '../timeline/timeline.loaders';
 import type { Services } from './services';
@@ -11,6 +12,7 @@ export function createLoaders(services: Services) {
     ...createPreferencesLoaders(services.preferences, services.consentHistory),
     ...createTimelineLoaders(services.timeline),
     ...createCaseLoaders(services.cases),
+    ...createInsightsLoaders(services.insights),
   };
 }
 

@@ -12,6 +12,7 @@ import type { MergesContext } from '../merges/merge.context';
 import type { PreferencesContext } from '../preferences/preferences.context';
 import type { PrivacyContext } from '../privacy/privacy.context';
 import type { CasesContext } from '../cases/case.context';
+import type { InsightsContext } from '../insights/insights.context';
 import type { RealtimeContext } from '../realtime/realtime.context';
 import type { RealtimeHub } from '../realtime/realtime-hub';
 import type { NodeContext } from '../relay/node.resolver';
@@ -44,6 +45,7 @@ export type RequestContext = AccessContext &
   SearchContext &
   PrivacyContext &
   CasesContext &
+  InsightsContext &
   RealtimeContext &
   NodeContext & {
     services: Services;

@@ -13,6 +13,7 @@ import { CustomerPreferencesResolver, PreferencesResolver } from '../preferences
 import { CustomerChangeResolver, SubscriptionResolver } from '../realtime/subscription.resolver';
 import { NodeResolver } from '../relay/node.resolver';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
+import { CustomerInsightsResolver } from '../insights/customer-insights.resolver';
 import { CaseResolver, CustomerCasesResolver, TimelineEventCaseResolver } from '../cases/case.resolver';
 import { CustomerSearchResolver } from '../search/customer-search.resolver';
 import { CallEvent, EmailEvent, PurchaseEvent, SocialMessageEvent, SurveyResponseEvent } from '../timeline/timeline-event.types';
@@ -38,6 +39,7 @@ export function buildTimelineSchema(): Promise<GraphQLSchema> {
       CaseResolver,
       CustomerCasesResolver,
       TimelineEventCaseResolver,
+      CustomerInsightsResolver,
       SubscriptionResolver,
       CustomerChangeResolver,
     ],

@@ -3,9 +3,10 @@ import { AuditLog } from '../access/audit-log.service';
 import { Authenticator } from '../access/authenticator';
 import { JwtVerifier } from '../access/jwt-verifier';
 import { QueryBudgets } from '../access/query-budgets';
-import type { Config } from '../core/config';
+import { LIFECYCLE_DEFAULTS, type Config } from '../core/config';
 import { CaseAssignment } from '../cases/case-assignment';
 import { CaseService } from '../cases/case.service';
+import { CustomerInsightsService } from '../insights/customer-insights.service';
 import { CustomerLookup } from '../customers/customer-lookup';
 import { CustomerUpsertService } from '../customers/customer-upsert.service';
 import { SuppressionList } from '../customers/suppression-list';
@@ -45,9 +46,15 @@ export function createServices(db: Database, config: Config) {
     merges: new MergeService(db),
     search: new CustomerSearchService(db, region),
     cases: new CaseService(db, config.CASE_REOPEN_WINDOW),
+    insights: new CustomerInsightsService(db, lifecycleThresholds(config)),
     erasure: new CustomerErasureService(db, suppression),
     exports: new CustomerExportService(db),
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** The configured lifecycle thresholds, with the documented rhythms. */
+export function lifecycleThresholds(config: Config) {
+  return { atRiskDays: config.LIFECYCLE_AT_RISK_DAYS, churnedDays: config.LIFECYCLE_CHURNED_DAYS, atRiskRhythm: LIFECYCLE_DEFAULTS.atRiskRhythm, churnedRhythm: LIFECYCLE_DEFAULTS.churnedRhythm };
+}
