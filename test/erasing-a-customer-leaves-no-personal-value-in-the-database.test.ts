@@ -31,6 +31,12 @@ describe('eraseCustomer', () => {
     const before = await dumpDatabase(server.databaseUrl);
     for (const value of needles(person.values)) expect({ value, found: before.text.includes(value) }).toEqual({ value, found: true });
     const beforeCard = (await server.data(CARD, { id: person.id })).customer;
+    const FIGURES = `query ($id: ID!, $range: MetricsRange!) {
+      customer(id: $id) { insights { lifetimeValue { amount currency } orderCount averageOrderValue { amount } csat { average count } lastContactAt openCases lifecycleStage } }
+      serviceMetrics(range: $range) { inboundContacts callsAnswered averageWaitSeconds casesOpened casesResolved averageFirstResponseSeconds csat }
+      experienceMetrics(range: $range) { activeCustomers averageLifetimeValue { amount } averageOrderValue { amount } churnRate } }`;
+    const figuresRange = { since: '2026-05-01T00:00:00Z', until: new Date(Date.now() + 3_600_000).toISOString() };
+    const figuresBefore = await server.data(FIGURES, { id: person.id, range: figuresRange });
 
     const client = openClient(server.url);
     const changes = subscribe(client, `subscription ($id: ID) { customerChanged(id: $id) { kind customerId customer { displayName } } }`, { id: person.id });
@@ -61,8 +67,11 @@ describe('eraseCustomer', () => {
     expect(byKind.CALL).toMatchObject({ fromNumber: null, toNumber: null, transcript: null, recordingUrl: null, summary: 'Inbound call, answered, 6m 11s' });
     expect(byKind.EMAIL).toMatchObject({ fromAddress: '[erased]', toAddresses: [], subject: null, bodyText: null, messageId: null, summary: 'E-mail from customer' });
     expect(byKind.SOCIAL_MESSAGE).toMatchObject({ handle: '[erased]', text: null, summary: 'Message on Instagram' });
-    expect(byKind.PURCHASE).toMatchObject({ orderNumber: '[erased]', items: [], summary: 'Order paid, 12.50 GBP' });
+    expect(byKind.PURCHASE).toMatchObject({ orderNumber: '[erased order 1]', items: [], summary: 'Order paid, 12.50 GBP' });
     expect(byKind.SURVEY_RESPONSE).toMatchObject({ comment: null, score: 2, summary: 'CSAT 2/5' });
+
+    // Counts and metrics do not move.
+    expect(await server.data(FIGURES, { id: person.id, range: figuresRange })).toEqual(figuresBefore);
 
     // The merged-away id reads as the erased person too; subscribers were told.
     expect((await server.data(`query ($id: ID!) { customer(id: $id) { id displayName } }`, { id: person.mergedId })).customer).toEqual({ id: person.id, displayName: 'Erased customer' });

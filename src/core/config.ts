@@ -83,6 +83,7 @@ export const LIFECYCLE_DEFAULTS = {
   churnedDays: 180,
   atRiskRhythm: 2,
   churnedRhythm: 4,
+  conversionWindow: '30d',
 } as const;
 
 /** How cases behave (see the README's "Cases"). */
@@ -172,6 +173,8 @@ const environment = z.object({
   DEMO_KEYS_FILE: z.string().optional(),
   LIFECYCLE_AT_RISK_DAYS: z.coerce.number().int().min(1).max(3650).default(LIFECYCLE_DEFAULTS.atRiskDays),
   LIFECYCLE_CHURNED_DAYS: z.coerce.number().int().min(1).max(3650).default(LIFECYCLE_DEFAULTS.churnedDays),
+  /** How soon after a lead is created a first purchase counts as its conversion; in milliseconds. */
+  CONVERSION_WINDOW: duration(LIFECYCLE_DEFAULTS.conversionWindow),
   /** CASE_REOPEN_WINDOW, in milliseconds. */
   CASE_REOPEN_WINDOW: duration(CASE_DEFAULTS.reopenWindow),
   /** Report the number of SQL statements a request ran in `extensions.sqlStatements`. */

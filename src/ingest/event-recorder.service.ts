@@ -10,6 +10,7 @@ import { createCustomerFor, identifierOwners, identityKey, lockLiveCustomers, ty
 import type { SuppressionList } from '../customers/suppression-list';
 import type { CaseAssignment } from '../cases/case-assignment';
 import type { Placement } from '../cases/case-rules';
+import { addToEventRollup } from '../metrics/event-rollup';
 import { EVENT_COLUMNS } from '../timeline/timeline.service';
 import { toTimelineEvent, type TimelineEventRow } from '../timeline/timeline-event.types';
 import { validateEvent, type ValidatedEvent } from './event-validation';
@@ -242,6 +243,7 @@ export class EventRecorder {
       const results = await this.insertEvents(sql, storable);
       const stored = new Map([...results].flatMap(([index, payload]) => (payload.event ? [[index, { eventKey: payload.event.eventKey, occurredAt: payload.event.occurredAt }] as const] : [])));
       await this.cases.finish(sql, cases, stored);
+      await addToEventRollup(sql, [...stored.values()].map((event) => event.eventKey));
       for (const [index, error] of cases.errors) results.set(index, failed([error]));
       // The event's case as read with it predates the figures just written; its resolver reads it anew.
       for (const payload of results.values()) if (payload.event) payload.event.caseRow = null;

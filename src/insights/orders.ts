@@ -44,7 +44,8 @@ export function paidOrders(facts: readonly PurchaseFact[]): PaidOrder[] {
     const paid = events.filter((e) => e.status === PurchaseStatus.PAID || e.status === PurchaseStatus.FULFILLED);
     if (paid.length === 0) continue;
     const latestPaid = paid[paid.length - 1];
-    const refundedMinor = events.filter((e) => e.status === PurchaseStatus.REFUNDED && e.currency === latestPaid.currency).reduce((sum, e) => sum + e.minor, 0n);
+    // An order is in one currency (its lines must be); its refunds are too.
+    const refundedMinor = events.filter((e) => e.status === PurchaseStatus.REFUNDED).reduce((sum, e) => sum + e.minor, 0n);
     const cancelled = events[events.length - 1].status === PurchaseStatus.CANCELLED;
     const net = latestPaid.minor - refundedMinor;
     orders.push({

@@ -8,7 +8,7 @@ import type { SuppressionList } from '../customers/suppression-list';
 import type { Database, Sql } from '../db/database';
 import { keyOf } from '../relay/global-id';
 import { lockCustomerGroup, type CustomerGroup } from './customer-group';
-import { erasedSummary, redactedDetails, redactedSnapshot } from './redaction';
+import { erasedSummary, orderPlaceholders, redactedDetails, redactedSnapshot } from './redaction';
 
 export interface EraseRequest {
   customerId: string;
@@ -97,13 +97,14 @@ export class CustomerErasureService {
 
   private async redactEvents(sql: Sql, group: CustomerGroup): Promise<number> {
     let count = 0;
+    const placeholder = orderPlaceholders();
     for (let after = '0'; ; ) {
       const events = await sql.query<{ id: string; kind: EventKind; direction: Direction | null; details: Record<string, unknown> }>(
         `SELECT e.id::text AS id, kind, direction, details FROM timeline_event e WHERE customer_id = ANY($1::uuid[]) AND e.id > $2::bigint ORDER BY e.id LIMIT $3`,
         [group.keys, after, EVENT_BATCH],
       );
       if (events.length === 0) return count;
-      const redacted = events.map((event) => redactedDetails(event.kind, event.details));
+      const redacted = events.map((event) => redactedDetails(event.kind, event.details, placeholder));
       await sql.query(
         `UPDATE timeline_event e SET details = r.details, summary = r.summary
          FROM unnest($1::bigint[], $2::jsonb[], $3::text[]) AS r(id, details, summary) WHERE e.id = r.id`,

@@ -27,10 +27,24 @@ const PLACEHOLDERS: Partial<Record<EventKind, Record<string, unknown>>> = {
   [EventKind.PURCHASE]: { orderNumber: ERASED_VALUE, items: [] },
 };
 
-export function redactedDetails(kind: EventKind, details: Record<string, unknown>): Record<string, unknown> {
+/**
+ * `orderPlaceholder` names each of the person's orders apart ("[erased order 2]"), so that the
+ * events of one order still make one order, and orders, lifetime value and metrics do not move.
+ */
+export function redactedDetails(kind: EventKind, details: Record<string, unknown>, orderPlaceholder: (orderNumber: unknown) => string = () => ERASED_VALUE): Record<string, unknown> {
   const redacted: Record<string, unknown> = {};
   for (const name of Object.keys(details)) redacted[name] = KEPT[kind].includes(name) ? details[name] : null;
-  return { ...redacted, ...PLACEHOLDERS[kind] };
+  const placeholders = kind === EventKind.PURCHASE ? { ...PLACEHOLDERS[kind], orderNumber: orderPlaceholder(details.orderNumber) } : PLACEHOLDERS[kind];
+  return { ...redacted, ...placeholders };
+}
+
+/** Numbers the orders of one erasure in the order they are met. */
+export function orderPlaceholders(): (orderNumber: unknown) => string {
+  const numbers = new Map<unknown, number>();
+  return (orderNumber) => {
+    if (!numbers.has(orderNumber)) numbers.set(orderNumber, numbers.size + 1);
+    return `[erased order ${numbers.get(orderNumber)}]`;
+  };
 }
 
 /** The summary of an erased event: what kind of contact, how it went, never what was said. */

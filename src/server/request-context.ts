@@ -13,6 +13,7 @@ import type { PreferencesContext } from '../preferences/preferences.context';
 import type { PrivacyContext } from '../privacy/privacy.context';
 import type { CasesContext } from '../cases/case.context';
 import type { InsightsContext } from '../insights/insights.context';
+import type { MetricsContext } from '../metrics/metrics.context';
 import type { RealtimeContext } from '../realtime/realtime.context';
 import type { RealtimeHub } from '../realtime/realtime-hub';
 import type { NodeContext } from '../relay/node.resolver';
@@ -46,6 +47,7 @@ export type RequestContext = AccessContext &
   PrivacyContext &
   CasesContext &
   InsightsContext &
+  MetricsContext &
   RealtimeContext &
   NodeContext & {
     services: Services;

@@ -13,6 +13,7 @@ import { CustomerPreferencesResolver, PreferencesResolver } from '../preferences
 import { CustomerChangeResolver, SubscriptionResolver } from '../realtime/subscription.resolver';
 import { NodeResolver } from '../relay/node.resolver';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
+import { MetricsResolver } from '../metrics/metrics.resolver';
 import { CustomerInsightsResolver } from '../insights/customer-insights.resolver';
 import { CaseResolver, CustomerCasesResolver, TimelineEventCaseResolver } from '../cases/case.resolver';
 import { CustomerSearchResolver } from '../search/customer-search.resolver';
@@ -40,6 +41,7 @@ export function buildTimelineSchema(): Promise<GraphQLSchema> {
       CustomerCasesResolver,
       TimelineEventCaseResolver,
       CustomerInsightsResolver,
+      MetricsResolver,
       SubscriptionResolver,
       CustomerChangeResolver,
     ],

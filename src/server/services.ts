@@ -7,6 +7,8 @@ import { LIFECYCLE_DEFAULTS, type Config } from '../core/config';
 import { CaseAssignment } from '../cases/case-assignment';
 import { CaseService } from '../cases/case.service';
 import { CustomerInsightsService } from '../insights/customer-insights.service';
+import { ExperienceMetricsService } from '../metrics/experience-metrics.service';
+import { ServiceMetricsService } from '../metrics/service-metrics.service';
 import { CustomerLookup } from '../customers/customer-lookup';
 import { CustomerUpsertService } from '../customers/customer-upsert.service';
 import { SuppressionList } from '../customers/suppression-list';
@@ -29,6 +31,7 @@ export function createServices(db: Database, config: Config) {
       ? new JwtVerifier({ issuer: config.AUTH_JWT_ISSUER, audience: config.AUTH_JWT_AUDIENCE, jwksUrl: config.AUTH_JWKS_URL, roleClaim: config.AUTH_JWT_ROLE_CLAIM })
       : null;
   const suppression = new SuppressionList(config.PRIVACY_HASH_KEY);
+  const serviceMetrics = new ServiceMetricsService(db);
   return {
     apiKeys,
     authenticator: new Authenticator(apiKeys, jwt, {
@@ -47,6 +50,8 @@ export function createServices(db: Database, config: Config) {
     search: new CustomerSearchService(db, region),
     cases: new CaseService(db, config.CASE_REOPEN_WINDOW),
     insights: new CustomerInsightsService(db, lifecycleThresholds(config)),
+    serviceMetrics,
+    experienceMetrics: new ExperienceMetricsService(db, serviceMetrics, lifecycleThresholds(config), config.CONVERSION_WINDOW),
     erasure: new CustomerErasureService(db, suppression),
     exports: new CustomerExportService(db),
   };
