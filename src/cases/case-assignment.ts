@@ -1,4 +1,4 @@
-import { Direction, EventKind } from '../core/enums';
+import { Channel, Direction, EventKind } from '../core/enums';
 import { UserError, UserErrorCode } from '../core/errors';
 import type { Sql } from '../db/database';
 import { appendCaseHistory, CaseChangeKind, type CaseChange } from './case-history';
@@ -12,6 +12,7 @@ export interface EventToPlace {
   index: number;
   customerKey: string;
   kind: EventKind;
+  channel: Channel;
   direction: Direction | null;
   occurredAt: Date;
   agentId: string | null;
@@ -138,6 +139,7 @@ function interactionOf(event: EventToPlace, aboutCaseKey: string | null): Intera
     index: event.index,
     customerKey: event.customerKey,
     kind: event.kind,
+    channel: event.channel,
     direction: event.direction,
     occurredAt: event.occurredAt,
     threadId: typeof details.threadId === 'string' ? details.threadId : null,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Direction, EventKind } from '../core/enums';
+import { Channel, Direction, EventKind } from '../core/enums';
 import { summariseWithoutPersonalText } from '../timeline/summary';
 import { CaseChangeKind, type CaseChange } from './case-history';
 import { CaseRule, CaseStatus, effectiveStatus } from './case.types';
@@ -10,6 +10,7 @@ export interface Interaction {
   index: number;
   customerKey: string;
   kind: EventKind;
+  channel: Channel;
   direction: Direction | null;
   occurredAt: Date;
   threadId: string | null;
@@ -72,6 +73,19 @@ export class CaseRules {
   /** Cases this batch made, to insert before the events that reference them. */
   get created(): CaseState[] {
     return [...this.cases.values()].filter((state) => state.created);
+  }
+
+  /** The cases of a customer as the rules see them now. */
+  casesOf(customerKey: string): readonly CaseState[] {
+    return [...this.cases.values()].filter((state) => state.customerKey === customerKey);
+  }
+
+  /** A status an agent set (the demo data's resolutions): recorded like updateCase would. */
+  setStatus(caseKey: string, status: CaseStatus, at: Date, actor: string): void {
+    const state = this.cases.get(caseKey)!;
+    state.status = status;
+    state.resolvedAt = status === CaseStatus.RESOLVED ? at : status === CaseStatus.OPEN || status === CaseStatus.PENDING ? null : state.resolvedAt;
+    this.changes.push({ caseKey, at, change: CaseChangeKind.STATUS, status, actor });
   }
 
   place(interaction: Interaction): Placement | null {
@@ -164,8 +178,9 @@ function byOpened(a: CaseState, b: CaseState): number {
   return a.openedAt.getTime() - b.openedAt.getTime();
 }
 
-/** A new case's subject: the e-mail's subject, else what kind of contact opened it. */
+/** A new case's subject: the e-mail's subject, else what kind of contact opened it ("Phone call", "Message on Instagram"). */
 function subjectOf(interaction: Interaction): string {
   if (interaction.kind === EventKind.EMAIL && interaction.subject) return interaction.subject.replace(/\s+/g, ' ').trim().slice(0, 200);
+  if (interaction.kind === EventKind.CALL) return interaction.channel === Channel.VIDEO ? 'Video call' : 'Phone call';
   return summariseWithoutPersonalText(interaction.kind, interaction.direction, interaction.details).slice(0, 200);
 }

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     const started = process.hrtime.bigint();
     const counts = await seedDemoData(db, config, { anchor });
     const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-    console.log(`seeded ${counts.customers} customers and ${counts.events} events in ${elapsed.toFixed(2)} s`);
+    console.log(`seeded ${counts.customers} customers, ${counts.events} events and ${counts.cases} cases in ${elapsed.toFixed(2)} s`);
   } finally {
     if (db.isInitialized) await db.destroy();
     if (embedded) await embedded.stop();

@@ -39,3 +39,13 @@ export async function addToEventRollup(sql: Sql, eventKeys: readonly string[]): 
     [eventKeys, randomInt(0, SHARDS)],
   );
 }
+
+/** Works the daily figures out anew from every stored event (after a bulk load that bypassed recordings). */
+export async function rebuildEventRollup(sql: Sql): Promise<void> {
+  await sql.query(`DELETE FROM metric_event_day`);
+  await sql.query(
+    `INSERT INTO metric_event_day (day, channel, shard, ${EVENT_FIGURES.map(([column]) => column).join(', ')})
+     SELECT (f.occurred_at AT TIME ZONE 'UTC')::date, f.channel, 0, ${EVENT_FIGURES.map(([, fact]) => `sum(f.${fact})`).join(', ')}
+     FROM metric_event_fact f GROUP BY 1, 2`,
+  );
+}

@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../core/config';
 import { ALLOWED_CHANNELS } from '../ingest/event-channels';
+import { rebuildEventRollup } from '../metrics/event-rollup';
 import { insertCustomers, insertEvents } from './bulk-insert';
+import { placeDemoCases } from './demo-cases';
+import { addDemoExtras } from './demo-extras';
 import { REGIONS, SUPPORT_ADDRESS } from './demo-content';
 import { EVENT_COUNT, MAYA, type DemoData, type Draft } from './demo-model';
 import { mayasStory } from './mayas-story';
@@ -36,15 +39,19 @@ export interface SeedOptions {
  * Writes the demo data set in one transaction. Refuses (throws) when the database already has
  * customers; the caller decides whether to seed.
  */
-export async function seedDemoData(db: DataSource, config: Config, options: SeedOptions = {}): Promise<{ customers: number; events: number }> {
-  const data = buildDemoData(options.anchor ?? new Date(), config.DEFAULT_PHONE_REGION);
+export async function seedDemoData(db: DataSource, config: Config, options: SeedOptions = {}): Promise<{ customers: number; events: number; cases: number }> {
+  const anchor = options.anchor ?? new Date();
+  const data = buildDemoData(anchor, config.DEFAULT_PHONE_REGION);
 
   return db.transaction(async (m) => {
     const [{ customers }] = await m.query(`SELECT count(*)::int AS customers FROM (SELECT 1 FROM customer LIMIT 1) c`);
     if (customers > 0) throw new Error('Refusing to seed demo data: the database already has customers. Seed only an empty database.');
     await insertCustomers(m, data.people);
     await insertEvents(m, data.events);
-    return { customers: data.people.length, events: data.events.length };
+    // Loaded in bulk, not recorded one by one: cases and the daily figures are worked out afterwards.
+    const cases = await placeDemoCases(m, config.CASE_REOPEN_WINDOW, anchor.getTime());
+    await rebuildEventRollup(m);
+    return { customers: data.people.length, events: data.events.length, cases };
   });
 }
 
@@ -70,7 +77,8 @@ export function buildDemoData(anchorDate: Date, phoneRegion = 'US'): DemoData {
   const story = startOfUtcDay(new Date(end - STORY_ENDS_BEFORE_HOURS * HOUR)).getTime();
   const mayaHistory = new TimelineWriter(maya, rng, registry, maya.activeFrom, story - 20 * DAY);
   mayaHistory.fill(40);
-  events.push(...mayaHistory.events, ...mayasStory(maya, rng, registry, story));
+  const scripted = mayasStory(maya, rng, registry, story);
+  events.push(...mayaHistory.events, ...scripted);
 
   // Everyone else shares the rest in proportion to how active and how long-standing they are.
   let remaining = EVENT_COUNT - events.length;
@@ -83,6 +91,8 @@ export function buildDemoData(anchorDate: Date, phoneRegion = 'US'): DemoData {
     remaining -= writer.events.length;
     activityLeft -= person.activity;
   }
+
+  events.push(...addDemoExtras(events, people, registry, end, new Set(scripted)));
 
   for (const event of events) {
     if (!ALLOWED_CHANNELS[event.kind].includes(event.channel)) throw new Error(`demo data: ${event.kind} on ${event.channel}`);
