@@ -28,7 +28,7 @@ const TIMELINE_SPAN_MS = 2 * 365 * 24 * 3600 * 1000;
 const TIE_SHARE = 0.05;
 const BATCH_SIZE = 5_000;
 
-interface PlannedEvent {
+export interface PlannedEvent {
   customerKey: string;
   occurredAt: number;
 }
@@ -62,7 +62,7 @@ export async function loadTimelines(db: DataSource, shape: LoadShape = DEFAULT_S
   };
 }
 
-async function insertCustomers(db: DataSource, displayNames: string[]): Promise<string[]> {
+export async function insertCustomers(db: DataSource, displayNames: string[]): Promise<string[]> {
   const rows: { id: string }[] = await db.query(`INSERT INTO customer (display_name) SELECT unnest($1::text[]) RETURNING id`, [displayNames]);
   return rows.map((row) => row.id);
 }
@@ -97,7 +97,7 @@ const INSERT_EVENTS = `INSERT INTO timeline_event (${LOADED_COLUMNS.map(([name])
   SELECT * FROM unnest(${LOADED_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
 
 /** One statement per batch: each column's values as one array parameter. */
-async function insertEvents(db: DataSource, batch: PlannedEvent[], firstSequence: number, random: Random): Promise<void> {
+export async function insertEvents(db: DataSource, batch: PlannedEvent[], firstSequence: number, random: Random): Promise<void> {
   const rows = batch.map((planned, i): Record<LoadedColumn, string | null> => {
     const event = sampleEvent(random, firstSequence + i);
     return {

@@ -12,6 +12,7 @@ import { loadTimelines, type LoadedTimelines } from './load-timelines';
 import { explainAnalyze, serverTimelineStatement, TIMELINE_INDEX, usesTimelineIndex } from './query-plan';
 import { benchmarkAccessCost } from './access-cost';
 import { benchmarkHostileRequests } from './hostile-requests';
+import { benchmarkMetrics } from './metrics';
 import { benchmarkSearch } from './search';
 import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Summary } from './stats';
 import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeline-pages';
@@ -22,12 +23,13 @@ import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeli
  *   the real server over HTTP, and the same rows by one raw query as the floor;
  * - search: searchCustomers for each kind of query on the demo data and on 100,000 customers (./search.ts);
  * - hostile: requests the query bounds refuse, and a flood they let through (./hostile-requests.ts);
- * - access: the agent card with and without access control (./access-cost.ts).
+ * - access: the agent card with and without access control (./access-cost.ts);
+ * - metrics: service and experience metrics on a million events (./metrics.ts).
  * `npm run bench`; BENCH_DATABASE_URL (or DATABASE_URL) picks a server, BENCH_ITERATIONS the sample
- * count, BENCH_ONLY=timeline, search, hostile or access runs one section.
+ * count, BENCH_ONLY=timeline, search, hostile, access or metrics runs one section.
  */
 
-const SECTIONS = ['timeline', 'search', 'hostile', 'access'] as const;
+const SECTIONS = ['timeline', 'search', 'hostile', 'access', 'metrics'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const DEEP_PAGE = 200;
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     if (sections.includes('search')) await benchmarkSearch(server, iterations, WARMUP, cleanup);
     if (sections.includes('hostile')) await inSection(cleanup, (section) => benchmarkHostileRequests(server, section));
     if (sections.includes('access')) await inSection(cleanup, (section) => benchmarkAccessCost(server, iterations, WARMUP, section));
+    if (sections.includes('metrics')) await inSection(cleanup, (section) => benchmarkMetrics(server, Math.min(iterations, 100), 5, section));
   } finally {
     await cleanup.run();
   }

@@ -58,6 +58,8 @@ const INTERACTIONS = new Set([EventKind.CALL, EventKind.EMAIL, EventKind.SOCIAL_
 export class CaseRules {
   readonly changes: CaseChange[] = [];
   private readonly cases = new Map<string, CaseState>();
+  private readonly byCustomer = new Map<string, CaseState[]>();
+  private readonly made: CaseState[] = [];
   private readonly threads = new Map<string, string>();
 
   constructor(
@@ -66,18 +68,26 @@ export class CaseRules {
     /** The case of the latest event of each (customer, thread) before this batch. */
     threads: readonly { customerKey: string; threadId: string; caseKey: string }[],
   ) {
-    for (const state of known) this.cases.set(state.key, { ...state });
+    for (const state of known) this.remember({ ...state });
     for (const thread of threads) this.threads.set(threadKey(thread.customerKey, thread.threadId), thread.caseKey);
   }
 
   /** Cases this batch made, to insert before the events that reference them. */
   get created(): CaseState[] {
-    return [...this.cases.values()].filter((state) => state.created);
+    return this.made;
   }
 
   /** The cases of a customer as the rules see them now. */
   casesOf(customerKey: string): readonly CaseState[] {
-    return [...this.cases.values()].filter((state) => state.customerKey === customerKey);
+    return this.byCustomer.get(customerKey) ?? [];
+  }
+
+  private remember(state: CaseState): void {
+    this.cases.set(state.key, state);
+    const list = this.byCustomer.get(state.customerKey);
+    if (list) list.push(state);
+    else this.byCustomer.set(state.customerKey, [state]);
+    if (state.created) this.made.push(state);
   }
 
   /** A status an agent set (the demo data's resolutions): recorded like updateCase would. */
@@ -117,7 +127,7 @@ export class CaseRules {
         follows = state.key;
       }
     }
-    const mine = [...this.cases.values()].filter((state) => state.customerKey === interaction.customerKey);
+    const mine = [...this.casesOf(interaction.customerKey)];
     const open = mine.filter((state) => state.status === CaseStatus.OPEN || state.status === CaseStatus.PENDING).sort(byOpened).at(-1);
     if (open) return { caseKey: open.key, rule: CaseRule.OPEN_CASE };
     const resolved = mine
@@ -139,7 +149,7 @@ export class CaseRules {
       resolvedAt: null,
       created: { subject: subjectOf(interaction), agentId: interaction.agentId, followsKey: follows },
     };
-    this.cases.set(created.key, created);
+    this.remember(created);
     this.changes.push({ caseKey: created.key, at, change: CaseChangeKind.OPENED, status: CaseStatus.OPEN, value: created.created!.subject, actor: 'rule' });
     if (interaction.agentId) this.changes.push({ caseKey: created.key, at, change: CaseChangeKind.AGENT, value: interaction.agentId, actor: 'rule' });
     return { caseKey: created.key, rule: CaseRule.NEW_CASE };

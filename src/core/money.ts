@@ -32,3 +32,10 @@ export function averageMinor(total: bigint, count: number): bigint {
   const half = total >= 0n ? n / 2n : -(n / 2n);
   return (total + half) / n;
 }
+
+/** A decimal from SQL ("130.00", "1000", "12.5") written with exactly the currency's minor units. */
+export function exact(amount: string, currency: string): string {
+  const digits = minorUnits(currency);
+  const [whole, fraction = ''] = amount.split('.');
+  return digits > 0 ? `${whole}.${fraction.padEnd(digits, '0').slice(0, digits)}` : whole;
+}

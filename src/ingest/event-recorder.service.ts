@@ -10,6 +10,8 @@ import { createCustomerFor, identifierOwners, identityKey, lockLiveCustomers, ty
 import type { SuppressionList } from '../customers/suppression-list';
 import type { CaseAssignment } from '../cases/case-assignment';
 import type { Placement } from '../cases/case-rules';
+import { orderKeyOf, refreshCustomerOrders } from '../insights/customer-orders';
+import { widenCustomerActivity } from '../metrics/customer-activity';
 import { addToEventRollup } from '../metrics/event-rollup';
 import { EVENT_COLUMNS } from '../timeline/timeline.service';
 import { toTimelineEvent, type TimelineEventRow } from '../timeline/timeline-event.types';
@@ -244,6 +246,9 @@ export class EventRecorder {
       const stored = new Map([...results].flatMap(([index, payload]) => (payload.event ? [[index, { eventKey: payload.event.eventKey, occurredAt: payload.event.occurredAt }] as const] : [])));
       await this.cases.finish(sql, cases, stored);
       await addToEventRollup(sql, [...stored.values()].map((event) => event.eventKey));
+      await widenCustomerActivity(sql, [...results.values()].flatMap((payload) => (payload.event && payload.created ? [payload.event] : [])));
+      const purchases = [...results.values()].flatMap((payload) => (payload.event?.kind === EventKind.PURCHASE ? [payload.event as unknown as { customerKey: string; source: string | null; orderNumber: string }] : []));
+      if (purchases.length > 0) await refreshCustomerOrders(sql, purchases.map((p) => p.customerKey), purchases.map((p) => orderKeyOf(p.source, p.orderNumber)));
       for (const [index, error] of cases.errors) results.set(index, failed([error]));
       // The event's case as read with it predates the figures just written; its resolver reads it anew.
       for (const payload of results.values()) if (payload.event) payload.event.caseRow = null;

@@ -1,9 +1,8 @@
-import { PurchaseStatus, SurveyKind } from '../core/enums';
-import { averageMinor, fromMinor, toMinor } from '../core/money';
+import { SurveyKind } from '../core/enums';
+import { averageMinor, exact, fromMinor, toMinor } from '../core/money';
 import type { Sql } from '../db/database';
 import { CustomerInsights, NpsCategory, SurveySummary } from './customer-insights.types';
 import { lifecycleStageAt, type LifecycleThresholds } from './lifecycle';
-import { paidOrders, type PurchaseFact } from './orders';
 import { npsGroup, onStandardScale } from './survey-scores';
 
 interface InsightRow {
@@ -11,8 +10,8 @@ interface InsightRow {
   last_contact: Date | null;
   contacts_30: number;
   open_cases: number;
-  /** [status, amount, currency, order, at] per purchase event, oldest first. */
-  purchases: [PurchaseStatus, string, string, string, string][];
+  /** [currency, paid, refunded, purchasedAt] per order that was paid and not cancelled (customer_order), oldest first. */
+  orders: [string, string, string, string][];
   /** [survey, score, scaleMax, at] per answer, oldest first. */
   surveys: [SurveyKind, number, number, string][];
 }
@@ -33,9 +32,8 @@ export class CustomerInsightsService {
          (SELECT count(*)::int FROM timeline_event e WHERE e.customer_id = c.id AND e.kind IN ${INTERACTION_KINDS} AND e.direction = 'INBOUND'
             AND e.occurred_at >= now() - interval '30 days') AS contacts_30,
          (SELECT count(*)::int FROM support_case sc WHERE sc.customer_id = c.id AND sc.status IN ('OPEN','PENDING')) AS open_cases,
-         (SELECT coalesce(json_agg(json_build_array(e.details->>'status', e.details->'total'->>'amount', e.details->'total'->>'currency',
-                   coalesce(e.source, '') || '|' || (e.details->>'orderNumber'), e.occurred_at) ORDER BY e.occurred_at, e.id), '[]')
-            FROM timeline_event e WHERE e.customer_id = c.id AND e.kind = 'PURCHASE') AS purchases,
+         (SELECT coalesce(json_agg(json_build_array(o.currency, o.paid::text, o.refunded::text, o.purchased_at) ORDER BY o.purchased_at, o.order_key), '[]')
+            FROM customer_order o WHERE o.customer_id = c.id AND NOT o.cancelled) AS orders,
          (SELECT coalesce(json_agg(json_build_array(e.details->>'survey', (e.details->>'score')::int, (e.details->>'scaleMax')::int, e.occurred_at) ORDER BY e.occurred_at, e.id), '[]')
             FROM timeline_event e WHERE e.customer_id = c.id AND e.kind = 'SURVEY_RESPONSE') AS surveys
        FROM unnest($1::uuid[]) AS c(id)`,
@@ -46,8 +44,11 @@ export class CustomerInsightsService {
   }
 
   private insightsOf(row: InsightRow): CustomerInsights {
-    const facts: PurchaseFact[] = row.purchases.map(([status, amount, currency, order, at]) => ({ status, currency, order, minor: toMinor(amount, currency), at: new Date(at) }));
-    const orders = paidOrders(facts).filter((order) => !order.cancelled);
+    const orders = row.orders.map(([currency, paid, refunded, at]) => {
+      const paidMinor = toMinor(exact(paid, currency), currency);
+      const net = paidMinor - toMinor(exact(refunded, currency), currency);
+      return { currency, paidMinor, netMinor: net < 0n ? 0n : net, purchasedAt: new Date(at) };
+    });
     const byCurrency = new Map<string, { net: bigint; paid: bigint; count: number }>();
     for (const order of orders) {
       const sums = byCurrency.get(order.currency) ?? { net: 0n, paid: 0n, count: 0 };

@@ -1,6 +1,8 @@
 import { CustomerChangeKind } from '../changefeed/notifications';
 import { announceCustomerChanges } from '../changefeed/publisher';
 import { recomputeCases } from '../cases/case-figures';
+import { refreshCustomerOrders } from '../insights/customer-orders';
+import { refreshCustomerActivity } from '../metrics/customer-activity';
 import type { Channel } from '../core/enums';
 import { UserError, UserErrorCode, UserInputProblem } from '../core/errors';
 import { isStorableText } from '../core/storable-text';
@@ -126,6 +128,9 @@ export class MergeService {
        WHERE c.id = $1 RETURNING ${CUSTOMER_COLUMNS}`,
       [survivorKey, ...FILLABLE_FIELDS.map((f) => after[f]), after.notes],
     );
+    // The survivor's orders now include the merged customer's.
+    await refreshCustomerOrders(sql, [survivorKey, mergedKey]);
+    await refreshCustomerActivity(sql, [survivorKey, mergedKey]);
     await sql.query(
       `INSERT INTO customer_merge (survivor_id, merged_id, survivor_before, merged_before, survivor_after, source) VALUES ($1, $2, $3, $4, $5, $6)`,
       [survivorKey, mergedKey, JSON.stringify(survivorBefore), JSON.stringify(mergedBefore), JSON.stringify({ ...after, version: survivorAfter.version }), input.source ?? null],
@@ -211,6 +216,8 @@ export class MergeService {
       }
 
       await detachCrossCustomerEvents(sql, [survivorKey, ...new Set(rootKeys)]);
+      await refreshCustomerOrders(sql, [survivorKey, ...new Set(rootKeys)]);
+      await refreshCustomerActivity(sql, [survivorKey, ...new Set(rootKeys)]);
       const restored = await this.restoreMerged(sql, mergedKey, ledger.merged_before);
       const survivorNow = await this.revertSurvivor(sql, survivor, ledger.survivor_before, ledger.survivor_after);
       await announceCustomerChanges(sql, [

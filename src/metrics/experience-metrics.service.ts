@@ -1,7 +1,8 @@
-import { averageMinor, fromMinor, toMinor } from '../core/money';
-import type { Sql } from '../db/database';
+import { averageMinor, exact, fromMinor, toMinor } from '../core/money';
+import type { Database } from '../db/database';
 import type { LifecycleThresholds } from '../insights/lifecycle';
-import { checkRange } from './metrics-range';
+import { analyticQuery } from './analytic-query';
+import { checkRange, type CheckedRange } from './metrics-range';
 import { ExperienceMetrics, type MetricsRange } from './metrics.types';
 import type { ServiceMetricsService } from './service-metrics.service';
 
@@ -10,11 +11,12 @@ const DAY_SECONDS = 86_400;
 /**
  * Experience metrics over a range (README, "Metrics"): who was active, who is new, who stayed and
  * who churned (the lifecycle stages of Customer.insights, at the range's start and end), what they
- * spent, what they said. Orders are read from the purchase events as the insights read them.
+ * spent, what they said. Orders come from customer_order, as the insights read them. Five
+ * statements, run at once on their own connections.
  */
 export class ExperienceMetricsService {
   constructor(
-    private readonly db: Sql,
+    private readonly db: Database,
     private readonly service: ServiceMetricsService,
     private readonly lifecycle: LifecycleThresholds,
     private readonly conversionWindowMs: number,
@@ -22,102 +24,105 @@ export class ExperienceMetricsService {
 
   async experienceMetrics(input: MetricsRange): Promise<ExperienceMetrics> {
     const range = checkRange({ ...input, interval: null });
-    const stage = (at: string, n: string, first: string, last: string) => `CASE
-        WHEN ${n} = 0 THEN 'LEAD'
-        WHEN extract(epoch FROM ${at} - ${last}) > greatest($5 * ${DAY_SECONDS}, $7 * CASE WHEN ${n} > 1 THEN extract(epoch FROM ${last} - ${first}) / (${n} - 1) ELSE 0 END) THEN 'CHURNED'
-        WHEN extract(epoch FROM ${at} - ${last}) > greatest($4 * ${DAY_SECONDS}, $6 * CASE WHEN ${n} > 1 THEN extract(epoch FROM ${last} - ${first}) / (${n} - 1) ELSE 0 END) THEN 'AT_RISK'
-        ELSE 'CUSTOMER' END`;
-    const [row] = await this.db.query<{
-      churn_base: number;
-      churned: number;
-      new_customers: number;
-      lead_base: number;
-      converted: number;
-      ltv: { currency: string; total: string; customers: number }[] | null;
-      aov: { currency: string; total: string; orders: number }[] | null;
-    }>(
-      `WITH purchase AS (
-         SELECT e.id, e.customer_id, coalesce(e.source, '') || '|' || (e.details->>'orderNumber') AS order_key, e.details->>'status' AS status,
-                e.details->'total'->>'currency' AS currency, (e.details->'total'->>'amount')::numeric AS amount, e.occurred_at
-         FROM timeline_event e
-         WHERE e.kind = 'PURCHASE' AND e.occurred_at < $2 AND ($3::text[] IS NULL OR e.channel = ANY($3::text[]))
-       ),
-       paid_order AS (
-         SELECT customer_id,
-                (array_agg(currency ORDER BY occurred_at DESC, id DESC) FILTER (WHERE status IN ('PAID','FULFILLED')))[1] AS currency,
-                (array_agg(amount ORDER BY occurred_at DESC, id DESC) FILTER (WHERE status IN ('PAID','FULFILLED')))[1] AS paid,
-                coalesce(sum(amount) FILTER (WHERE status = 'REFUNDED'), 0) AS refunded,
-                min(occurred_at) FILTER (WHERE status IN ('PAID','FULFILLED')) AS purchased_at,
-                (array_agg(status ORDER BY occurred_at DESC, id DESC))[1] = 'CANCELLED' AS cancelled
-         FROM purchase GROUP BY customer_id, order_key
-         HAVING count(*) FILTER (WHERE status IN ('PAID','FULFILLED')) > 0
-       ),
-       kept AS (SELECT *, greatest(paid - refunded, 0) AS net FROM paid_order WHERE NOT cancelled),
-       buyer AS (
-         SELECT customer_id,
-                count(*) FILTER (WHERE purchased_at < $1) AS n_since, min(purchased_at) FILTER (WHERE purchased_at < $1) AS first_since,
-                max(purchased_at) FILTER (WHERE purchased_at < $1) AS last_since,
-                count(*) AS n_until, min(purchased_at) AS first_until, max(purchased_at) AS last_until
-         FROM kept GROUP BY customer_id
-       ),
-       staged AS (
-         SELECT ${stage('$1::timestamptz', 'n_since', 'first_since', 'last_since')} AS at_since,
-                ${stage('$2::timestamptz', 'n_until', 'first_until', 'last_until')} AS at_until
-         FROM buyer
-       ),
-       created AS (
-         SELECT c.id, c.created_at, (SELECT min(k.purchased_at) FROM kept k WHERE k.customer_id = c.id) AS first_purchase
-         FROM customer c WHERE c.created_at >= $1 AND c.created_at < $2 AND c.merged_into IS NULL
-       ),
-       lifetime AS (SELECT customer_id, currency, sum(net) AS total FROM kept GROUP BY customer_id, currency)
-       SELECT
-         (SELECT count(*)::int FROM staged WHERE at_since IN ('CUSTOMER','AT_RISK')) AS churn_base,
-         (SELECT count(*)::int FROM staged WHERE at_since IN ('CUSTOMER','AT_RISK') AND at_until = 'CHURNED') AS churned,
-         (SELECT count(*)::int FROM created) AS new_customers,
-         (SELECT count(*)::int FROM created WHERE first_purchase IS NULL OR first_purchase >= created_at) AS lead_base,
-         (SELECT count(*)::int FROM created WHERE first_purchase >= created_at AND first_purchase < created_at + make_interval(secs => $8 / 1000.0)) AS converted,
-         (SELECT json_agg(json_build_object('currency', currency, 'total', total::text, 'customers', customers) ORDER BY currency)
-            FROM (SELECT currency, sum(total) AS total, count(*)::int AS customers FROM lifetime GROUP BY currency) l) AS ltv,
-         (SELECT json_agg(json_build_object('currency', currency, 'total', total::text, 'orders', orders) ORDER BY currency)
-            FROM (SELECT currency, sum(paid) AS total, count(*)::int AS orders FROM kept WHERE purchased_at >= $1 GROUP BY currency) a) AS aov`,
-      [
-        range.since,
-        range.until,
-        range.channels,
-        this.lifecycle.atRiskDays,
-        this.lifecycle.churnedDays,
-        this.lifecycle.atRiskRhythm,
-        this.lifecycle.churnedRhythm,
-        this.conversionWindowMs,
-      ],
-    );
-    const [{ active }] = await this.db.query<{ active: number }>(
-      `SELECT count(DISTINCT e.customer_id)::int AS active FROM timeline_event e
-       WHERE e.occurred_at >= $1 AND e.occurred_at < $2 AND ($3::text[] IS NULL OR e.channel = ANY($3::text[]))`,
-      [range.since, range.until, range.channels],
-    );
-    const said = await this.service.eventFigures(range);
-    const churnRate = row.churn_base > 0 ? row.churned / row.churn_base : null;
-    const average = (currency: string, total: string, count: number) => ({ amount: fromMinor(averageMinor(toMinor(normalised(total, currency), currency), count), currency), currency });
+    const [churn, leads, spend, active, said] = await Promise.all([this.churn(range), this.leads(range), this.spend(range), this.active(range), this.service.eventFigures(range)]);
+    const churnRate = churn.base > 0 ? churn.churned / churn.base : null;
+    const average = (currency: string, total: string, count: number) => ({ amount: fromMinor(averageMinor(toMinor(exact(total, currency), currency), count), currency), currency });
     return Object.assign(new ExperienceMetrics(), {
       activeCustomers: active,
-      newCustomers: row.new_customers,
+      newCustomers: leads.created,
       churnRate,
       retentionRate: churnRate === null ? null : 1 - churnRate,
-      conversionRate: row.lead_base > 0 ? row.converted / row.lead_base : null,
-      averageLifetimeValue: (row.ltv ?? []).map((l) => average(l.currency, l.total, l.customers)),
-      averageOrderValue: (row.aov ?? []).map((a) => average(a.currency, a.total, a.orders)),
+      conversionRate: leads.leads > 0 ? leads.converted / leads.leads : null,
+      averageLifetimeValue: spend.filter((s) => s.customers > 0).map((s) => average(s.currency, s.lifetime, s.customers)),
+      averageOrderValue: spend.filter((s) => s.orders > 0).map((s) => average(s.currency, s.in_range, s.orders)),
       reviewCount: said.reviews,
       averageReviewRating: said.reviews > 0 ? said.review_rating_sum / said.reviews : null,
       nps: said.nps_answers > 0 ? ((said.nps_promoters - said.nps_detractors) / said.nps_answers) * 100 : null,
       csat: said.csat_answers > 0 ? said.csat_satisfied / said.csat_answers : null,
     });
   }
-}
 
-/** A sum from SQL ("130.00", or "1000" for yen) with exactly the currency's minor units. */
-function normalised(total: string, currency: string): string {
-  const digits = fromMinor(0n, currency).split('.')[1]?.length ?? 0;
-  const [whole, fraction = ''] = total.split('.');
-  return digits > 0 ? `${whole}.${fraction.padEnd(digits, '0').slice(0, digits)}` : whole;
+  /** Of the customers who were CUSTOMER or AT_RISK at `since`, how many are CHURNED at `until`. */
+  private async churn(range: CheckedRange): Promise<{ base: number; churned: number }> {
+    const stage = (at: string, n: string, first: string, last: string) => `CASE
+        WHEN ${n} = 0 THEN 'LEAD'
+        WHEN ${at} - ${last} > greatest($4 * ${DAY_SECONDS}, $6 * CASE WHEN ${n} > 1 THEN (${last} - ${first}) / (${n} - 1) ELSE 0 END) THEN 'CHURNED'
+        WHEN ${at} - ${last} > greatest($3 * ${DAY_SECONDS}, $5 * CASE WHEN ${n} > 1 THEN (${last} - ${first}) / (${n} - 1) ELSE 0 END) THEN 'AT_RISK'
+        ELSE 'CUSTOMER' END`;
+    const epoch = (at: string) => `extract(epoch FROM ${at})`;
+    const [row] = await analyticQuery<{ base: number; churned: number }>(
+      this.db,
+      `SELECT count(*) FILTER (WHERE at_since IN ('CUSTOMER','AT_RISK'))::int AS base,
+              count(*) FILTER (WHERE at_since IN ('CUSTOMER','AT_RISK') AND at_until = 'CHURNED')::int AS churned
+       FROM (SELECT ${stage(epoch('$1::timestamptz'), 'n_since', epoch('first_since'), epoch('last_since'))} AS at_since,
+                    ${stage(epoch('$2::timestamptz'), 'n_until', epoch('first_until'), epoch('last_until'))} AS at_until
+             -- Times aggregated as they are, turned into seconds once per customer.
+             FROM (SELECT count(*) FILTER (WHERE o.purchased_at < $1) AS n_since,
+                          min(o.purchased_at) FILTER (WHERE o.purchased_at < $1) AS first_since,
+                          max(o.purchased_at) FILTER (WHERE o.purchased_at < $1) AS last_since,
+                          count(*) AS n_until, min(o.purchased_at) AS first_until, max(o.purchased_at) AS last_until
+                   FROM customer_order o
+                   WHERE NOT o.cancelled AND o.purchased_at < $2 AND ($7::text[] IS NULL OR o.channel = ANY($7::text[]))
+                   GROUP BY o.customer_id) buyer) staged`,
+      [range.since, range.until, this.lifecycle.atRiskDays, this.lifecycle.churnedDays, this.lifecycle.atRiskRhythm, this.lifecycle.churnedRhythm, range.channels],
+    );
+    return row;
+  }
+
+  /** Customers created in the range; the leads among them (no purchase before), and those who bought within the window. */
+  private async leads(range: CheckedRange): Promise<{ created: number; leads: number; converted: number }> {
+    const [row] = await analyticQuery<{ created: number; leads: number; converted: number }>(
+      this.db,
+      `SELECT count(*)::int AS created,
+              count(*) FILTER (WHERE f.first_purchase IS NULL OR f.first_purchase >= c.created_at)::int AS leads,
+              count(*) FILTER (WHERE f.first_purchase >= c.created_at AND f.first_purchase < c.created_at + make_interval(secs => $3 / 1000.0))::int AS converted
+       FROM customer c
+       LEFT JOIN (SELECT o.customer_id, min(o.purchased_at) AS first_purchase FROM customer_order o
+                  WHERE NOT o.cancelled AND ($4::text[] IS NULL OR o.channel = ANY($4::text[])) GROUP BY o.customer_id) f ON f.customer_id = c.id
+       WHERE c.created_at >= $1 AND c.created_at < $2 AND c.merged_into IS NULL`,
+      [range.since, range.until, this.conversionWindowMs, range.channels],
+    );
+    return row;
+  }
+
+  /** Per currency: lifetime value of the customers who bought by `until`, and orders bought in the range. */
+  private async spend(range: CheckedRange) {
+    return analyticQuery<{ currency: string; lifetime: string; customers: number; in_range: string; orders: number }>(
+      this.db,
+      `SELECT o.currency, sum(greatest(o.paid - o.refunded, 0))::text AS lifetime, count(DISTINCT o.customer_id)::int AS customers,
+              coalesce(sum(o.paid) FILTER (WHERE o.purchased_at >= $1), 0)::text AS in_range, count(*) FILTER (WHERE o.purchased_at >= $1)::int AS orders
+       FROM customer_order o
+       WHERE NOT o.cancelled AND o.purchased_at < $2 AND ($3::text[] IS NULL OR o.channel = ANY($3::text[]))
+       GROUP BY o.currency ORDER BY o.currency`,
+      [range.since, range.until, range.channels],
+    );
+  }
+
+  /**
+   * Customers with an event in the range. Without a channel filter, from each customer's first
+   * and last event (customer_activity): one whose first or last event is in the range is active;
+   * only one whose events start before and end after it is looked up in its events.
+   */
+  private async active(range: CheckedRange): Promise<number> {
+    if (range.channels) {
+      const [row] = await analyticQuery<{ active: number }>(
+        this.db,
+        `SELECT count(*)::int AS active FROM (
+           SELECT e.customer_id FROM timeline_event e
+           WHERE e.occurred_at >= $1 AND e.occurred_at < $2 AND e.channel = ANY($3::text[])
+           GROUP BY e.customer_id) active`,
+        [range.since, range.until, range.channels],
+      );
+      return row.active;
+    }
+    const [row] = await analyticQuery<{ active: number }>(
+      this.db,
+      `SELECT count(*)::int AS active FROM customer_activity a
+       WHERE a.first_event_at < $2 AND a.last_event_at >= $1
+         AND (a.first_event_at >= $1 OR a.last_event_at < $2
+              OR EXISTS (SELECT 1 FROM timeline_event e WHERE e.customer_id = a.customer_id AND e.occurred_at >= $1 AND e.occurred_at < $2))`,
+      [range.since, range.until],
+    );
+    return row.active;
+  }
 }

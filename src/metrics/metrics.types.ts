@@ -126,7 +126,7 @@ export class ExperienceMetrics {
   @Field(() => Float, { nullable: true, description: 'Of the leads first seen in the range (their first event), the share that bought within CONVERSION_WINDOW (30 days) of it.' })
   conversionRate!: number | null;
 
-  @Field(() => [Money], { description: 'Per currency: lifetime value at `until`, averaged over the customers who bought in it by then.' })
+  @Field(() => [Money], { description: 'Per currency: the lifetime value (as known now) of the customers who bought in it by `until`, averaged over them.' })
   averageLifetimeValue!: Money[];
 
   @Field(() => [Money], { description: 'Per currency: the paid total of orders bought in the range ÷ their number.' })

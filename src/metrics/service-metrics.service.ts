@@ -1,5 +1,6 @@
 import { Channel } from '../core/enums';
-import type { Sql } from '../db/database';
+import type { Database } from '../db/database';
+import { analyticQuery } from './analytic-query';
 import { EVENT_FIGURES } from './event-rollup';
 import { bucketSql, checkRange, dayParts, type CheckedRange } from './metrics-range';
 import { ChannelServiceMetrics, ServiceMetrics, ServiceMetricsInterval, type MetricsRange, type ServiceFigures } from './metrics.types';
@@ -45,7 +46,7 @@ const key = (bucket: string, channel: string): GroupKey => `${bucket}|${channel}
  * events and cases in the range.
  */
 export class ServiceMetricsService {
-  constructor(private readonly db: Sql) {}
+  constructor(private readonly db: Database) {}
 
   async serviceMetrics(input: MetricsRange): Promise<ServiceMetrics> {
     const range = checkRange(input);
@@ -59,9 +60,11 @@ export class ServiceMetricsService {
       }
     };
 
-    for (const row of await this.eventSums(range)) add(row.bucket, row.channel, row);
-    for (const row of await this.messages(range)) add(row.bucket, row.channel, { messages: row.messages, messagesAnswered: row.answered });
-    for (const row of await this.casesOpened(range)) {
+    // Four statements at once, each on its own connection (a request may hold three; the fourth waits its turn).
+    const [events, messages, opened, resolved] = await Promise.all([this.eventSums(range), this.messages(range), this.casesOpened(range), this.casesResolved(range)]);
+    for (const row of events) add(row.bucket, row.channel, row);
+    for (const row of messages) add(row.bucket, row.channel, { messages: row.messages, messagesAnswered: row.answered });
+    for (const row of opened) {
       // Rows per (interval, channel) to add up, and medians per grouping set (whole range, per channel, per interval).
       if (row.gb === 0 && row.gc === 0) {
         add(row.bucket!, row.channel ?? 'NONE', {
@@ -75,7 +78,7 @@ export class ServiceMetricsService {
         medians.set(key(row.gb === 0 ? row.bucket! : '', row.gc === 0 ? (row.channel ?? 'NONE') : ''), row.median_first);
       }
     }
-    for (const row of await this.casesResolved(range)) {
+    for (const row of resolved) {
       add(row.bucket, row.channel ?? 'NONE', { resolved: row.resolved, resolutionSum: row.resolution_sum, resolvedFirstContact: row.first_contact });
     }
 
@@ -102,7 +105,8 @@ export class ServiceMetricsService {
       return `(f.occurred_at >= $${params.length - 1} AND f.occurred_at < $${params.length})`;
     });
     const sums = EVENT_FIGURES.map(([column]) => `sum(${column})::float8 AS ${column}`).join(', ');
-    return this.db.query(
+    return analyticQuery(
+      this.db,
       `SELECT bucket, channel, ${sums} FROM (
          SELECT ${bucketSql(range, 'd.day::timestamp')} AS bucket, d.channel, ${EVENT_FIGURES.map(([column]) => `d.${column}`).join(', ')}
          FROM metric_event_day d
@@ -117,10 +121,12 @@ export class ServiceMetricsService {
   }
 
   private async messages(range: CheckedRange): Promise<{ bucket: string; channel: string; messages: number; answered: number }[]> {
-    return this.db.query(
+    // The case's last response by its id alone (an index-only lookup), rather than scanning every case.
+    return analyticQuery(
+      this.db,
       `SELECT ${bucketSql(range, `e.occurred_at AT TIME ZONE 'UTC'`)} AS bucket, e.channel, count(*)::int AS messages,
-              count(*) FILTER (WHERE sc.last_response_at >= e.occurred_at)::int AS answered
-       FROM timeline_event e LEFT JOIN support_case sc ON sc.id = e.case_id
+              count(*) FILTER (WHERE r.last_response_at >= e.occurred_at)::int AS answered
+       FROM timeline_event e LEFT JOIN LATERAL (SELECT sc.last_response_at FROM support_case sc WHERE sc.id = e.case_id) r ON true
        WHERE e.kind IN ('EMAIL','SOCIAL_MESSAGE') AND e.direction = 'INBOUND' AND e.occurred_at >= $1 AND e.occurred_at < $2
          AND ($3::text[] IS NULL OR e.channel = ANY($3::text[]))
        GROUP BY 1, 2`,
@@ -129,7 +135,7 @@ export class ServiceMetricsService {
   }
 
   private async casesOpened(range: CheckedRange) {
-    return this.db.query<{
+    return analyticQuery<{
       bucket: string | null;
       channel: string | null;
       gb: number;
@@ -141,6 +147,7 @@ export class ServiceMetricsService {
       first_response_sum: number | null;
       median_first: number | null;
     }>(
+      this.db,
       `SELECT b AS bucket, ch AS channel, GROUPING(b) AS gb, GROUPING(ch) AS gc,
               count(*)::int AS opened, count(resolved_at)::int AS resolved_now, count(*) FILTER (WHERE reopen_count > 0)::int AS reopened,
               count(first_response)::int AS responded, sum(first_response)::float8 AS first_response_sum,
@@ -155,7 +162,8 @@ export class ServiceMetricsService {
   }
 
   private async casesResolved(range: CheckedRange) {
-    return this.db.query<{ bucket: string; channel: string | null; resolved: number; resolution_sum: number; first_contact: number }>(
+    return analyticQuery<{ bucket: string; channel: string | null; resolved: number; resolution_sum: number; first_contact: number }>(
+      this.db,
       `SELECT ${bucketSql(range, `sc.resolved_at AT TIME ZONE 'UTC'`)} AS bucket, sc.channels[1] AS channel, count(*)::int AS resolved,
               sum(extract(epoch FROM sc.resolved_at - sc.opened_at))::float8 AS resolution_sum,
               count(*) FILTER (WHERE sc.contact_count <= 1 AND sc.reopen_count = 0)::int AS first_contact

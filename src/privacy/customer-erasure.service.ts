@@ -6,6 +6,7 @@ import { isStorableText } from '../core/storable-text';
 import { CUSTOMER_COLUMNS, ERASED_DISPLAY_NAME, type CustomerRow } from '../customers/customer.types';
 import type { SuppressionList } from '../customers/suppression-list';
 import type { Database, Sql } from '../db/database';
+import { refreshCustomerOrders } from '../insights/customer-orders';
 import { keyOf } from '../relay/global-id';
 import { lockCustomerGroup, type CustomerGroup } from './customer-group';
 import { erasedSummary, orderPlaceholders, redactedDetails, redactedSnapshot } from './redaction';
@@ -69,6 +70,8 @@ export class CustomerErasureService {
       await sql.query(`UPDATE consent_change SET source = NULL WHERE customer_id = ANY($1::uuid[]) AND source IS NOT NULL`, [group.keys]);
       const eventsRedacted = await this.redactEvents(sql, group);
       await this.redactCases(sql, group);
+      // Order numbers became placeholders: the orders are keyed anew (the same orders, the same sums).
+      await refreshCustomerOrders(sql, group.keys);
       await this.redactLedger(sql, group);
       await announceCustomerChanges(sql, [{ kind: CustomerChangeKind.ERASED, customerKey: group.rootKey }]);
       return { customer, group, erasedAt: customer.erased_at!, identifiersRemoved, eventsRedacted };

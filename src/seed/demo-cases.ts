@@ -24,6 +24,7 @@ const QUIET_RESOLVES_AFTER = 7 * DAY;
 /** Cases in the last month are left as they are; older ones are sometimes resolved too soon, and reopen. */
 const RECENT = 30 * DAY;
 const CHUNK = 2000;
+const CUSTOMERS_PER_SLICE = 5000;
 
 /**
  * Puts the demo's interactions in cases by the same rules recordings use, walking each customer's
@@ -34,9 +35,22 @@ const CHUNK = 2000;
  */
 export async function placeDemoCases(m: EntityManager, reopenWindowMs: number, anchor: number): Promise<number> {
   const rng = new Random(seedFrom('customer-timeline/demo/cases'));
-  const events: StoredEvent[] = await m.query(
-    `SELECT id::text AS id, customer_id, kind, channel, direction, occurred_at, agent_id, details FROM timeline_event ORDER BY customer_id, occurred_at, id`,
-  );
+  const customers: { id: string }[] = await m.query(`SELECT DISTINCT customer_id AS id FROM timeline_event ORDER BY 1`);
+  let count = 0;
+  // A few thousand customers at a time: a large load (the benchmark's million events) stays in memory a slice at a time.
+  for (let i = 0; i < customers.length; i += CUSTOMERS_PER_SLICE) {
+    const slice = customers.slice(i, i + CUSTOMERS_PER_SLICE).map((c) => c.id);
+    const events: StoredEvent[] = await m.query(
+      `SELECT id::text AS id, customer_id, kind, channel, direction, occurred_at, agent_id, details FROM timeline_event
+       WHERE customer_id = ANY($1::uuid[]) ORDER BY customer_id, occurred_at, id`,
+      [slice],
+    );
+    count += await placeSlice(m, events, rng, reopenWindowMs, anchor);
+  }
+  return count;
+}
+
+async function placeSlice(m: EntityManager, events: StoredEvent[], rng: Random, reopenWindowMs: number, anchor: number): Promise<number> {
   const rules = new CaseRules(reopenWindowMs, [], []);
   const placements = new Map<string, Placement>();
   const caseOfEvent = new Map<string, string>();

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../core/config';
 import { ALLOWED_CHANNELS } from '../ingest/event-channels';
+import { rebuildCustomerOrders } from '../insights/customer-orders';
+import { rebuildCustomerActivity } from '../metrics/customer-activity';
 import { rebuildEventRollup } from '../metrics/event-rollup';
 import { insertCustomers, insertEvents } from './bulk-insert';
 import { placeDemoCases } from './demo-cases';
@@ -51,6 +53,8 @@ export async function seedDemoData(db: DataSource, config: Config, options: Seed
     // Loaded in bulk, not recorded one by one: cases and the daily figures are worked out afterwards.
     const cases = await placeDemoCases(m, config.CASE_REOPEN_WINDOW, anchor.getTime());
     await rebuildEventRollup(m);
+    await rebuildCustomerOrders(m);
+    await rebuildCustomerActivity(m);
     return { customers: data.people.length, events: data.events.length, cases };
   });
 }
