@@ -37,10 +37,20 @@ export function checkRange(range: MetricsRange): CheckedRange {
   return { since, until, channels, interval, buckets };
 }
 
-/** SQL for the key of the interval a UTC timestamp (without time zone) falls in; '' without an interval. */
+/**
+ * SQL for the start of the interval a UTC timestamp (without time zone) falls in, to group by; a
+ * constant without an interval. Grouped as a timestamp and only the groups turned into text
+ * (`bucketKeySql`): formatting every row cost more than the rest of a metrics statement.
+ */
 export function bucketSql(range: CheckedRange, utcTimestamp: string): string {
+  if (!range.interval) return `NULL::timestamp`;
+  return `date_trunc('${TRUNC[range.interval]}', ${utcTimestamp})`;
+}
+
+/** SQL for the key of a grouped `bucketSql` value, as `CheckedRange.buckets` names it ('' without an interval). */
+export function bucketKeySql(range: CheckedRange, grouped: string): string {
   if (!range.interval) return `''`;
-  return `to_char(date_trunc('${TRUNC[range.interval]}', ${utcTimestamp}), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return `to_char(${grouped}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
 /** Whole UTC days inside the range (read from the daily figures), and the partial ends (read raw). */

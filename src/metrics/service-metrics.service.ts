@@ -2,7 +2,7 @@ import { Channel } from '../core/enums';
 import type { Database } from '../db/database';
 import { analyticQuery } from './analytic-query';
 import { EVENT_FIGURES } from './event-rollup';
-import { bucketSql, checkRange, dayParts, type CheckedRange } from './metrics-range';
+import { bucketKeySql, bucketSql, checkRange, dayParts, type CheckedRange } from './metrics-range';
 import { ChannelServiceMetrics, ServiceMetrics, ServiceMetricsInterval, type MetricsRange, type ServiceFigures } from './metrics.types';
 
 type EventSums = Record<(typeof EVENT_FIGURES)[number][0], number>;
@@ -107,15 +107,15 @@ export class ServiceMetricsService {
     const sums = EVENT_FIGURES.map(([column]) => `sum(${column})::float8 AS ${column}`).join(', ');
     return analyticQuery(
       this.db,
-      `SELECT bucket, channel, ${sums} FROM (
-         SELECT ${bucketSql(range, 'd.day::timestamp')} AS bucket, d.channel, ${EVENT_FIGURES.map(([column]) => `d.${column}`).join(', ')}
+      `SELECT ${bucketKeySql(range, 'b')} AS bucket, channel, ${sums} FROM (
+         SELECT ${bucketSql(range, 'd.day::timestamp')} AS b, d.channel, ${EVENT_FIGURES.map(([column]) => `d.${column}`).join(', ')}
          FROM metric_event_day d
          WHERE d.day >= $1::date AND d.day < $2::date AND ($3::text[] IS NULL OR d.channel = ANY($3::text[]))
          UNION ALL
          SELECT ${bucketSql(range, `f.occurred_at AT TIME ZONE 'UTC'`)}, f.channel, ${EVENT_FIGURES.map(([column, fact]) => `f.${fact} AS ${column}`).join(', ')}
          FROM metric_event_fact f
          WHERE (${edgeConditions.join(' OR ') || 'false'}) AND ($3::text[] IS NULL OR f.channel = ANY($3::text[]))
-       ) parts GROUP BY bucket, channel`,
+       ) parts GROUP BY b, channel`,
       params,
     );
   }
@@ -124,12 +124,12 @@ export class ServiceMetricsService {
     // The case's last response by its id alone (an index-only lookup), rather than scanning every case.
     return analyticQuery(
       this.db,
-      `SELECT ${bucketSql(range, `e.occurred_at AT TIME ZONE 'UTC'`)} AS bucket, e.channel, count(*)::int AS messages,
-              count(*) FILTER (WHERE r.last_response_at >= e.occurred_at)::int AS answered
-       FROM timeline_event e LEFT JOIN LATERAL (SELECT sc.last_response_at FROM support_case sc WHERE sc.id = e.case_id) r ON true
-       WHERE e.kind IN ('EMAIL','SOCIAL_MESSAGE') AND e.direction = 'INBOUND' AND e.occurred_at >= $1 AND e.occurred_at < $2
-         AND ($3::text[] IS NULL OR e.channel = ANY($3::text[]))
-       GROUP BY 1, 2`,
+      `SELECT ${bucketKeySql(range, 'b')} AS bucket, channel, count(*)::int AS messages, count(*) FILTER (WHERE answered)::int AS answered
+       FROM (SELECT ${bucketSql(range, `e.occurred_at AT TIME ZONE 'UTC'`)} AS b, e.channel, r.last_response_at >= e.occurred_at AS answered
+             FROM timeline_event e LEFT JOIN LATERAL (SELECT sc.last_response_at FROM support_case sc WHERE sc.id = e.case_id) r ON true
+             WHERE e.kind IN ('EMAIL','SOCIAL_MESSAGE') AND e.direction = 'INBOUND' AND e.occurred_at >= $1 AND e.occurred_at < $2
+               AND ($3::text[] IS NULL OR e.channel = ANY($3::text[]))) inbound
+       GROUP BY b, channel`,
       [range.since, range.until, range.channels],
     );
   }
@@ -148,7 +148,7 @@ export class ServiceMetricsService {
       median_first: number | null;
     }>(
       this.db,
-      `SELECT b AS bucket, ch AS channel, GROUPING(b) AS gb, GROUPING(ch) AS gc,
+      `SELECT ${bucketKeySql(range, 'b')} AS bucket, ch AS channel, GROUPING(b) AS gb, GROUPING(ch) AS gc,
               count(*)::int AS opened, count(resolved_at)::int AS resolved_now, count(*) FILTER (WHERE reopen_count > 0)::int AS reopened,
               count(first_response)::int AS responded, sum(first_response)::float8 AS first_response_sum,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response)::float8 AS median_first
@@ -164,12 +164,13 @@ export class ServiceMetricsService {
   private async casesResolved(range: CheckedRange) {
     return analyticQuery<{ bucket: string; channel: string | null; resolved: number; resolution_sum: number; first_contact: number }>(
       this.db,
-      `SELECT ${bucketSql(range, `sc.resolved_at AT TIME ZONE 'UTC'`)} AS bucket, sc.channels[1] AS channel, count(*)::int AS resolved,
-              sum(extract(epoch FROM sc.resolved_at - sc.opened_at))::float8 AS resolution_sum,
-              count(*) FILTER (WHERE sc.contact_count <= 1 AND sc.reopen_count = 0)::int AS first_contact
-       FROM support_case sc
-       WHERE sc.resolved_at >= $1 AND sc.resolved_at < $2 AND ($3::text[] IS NULL OR sc.channels[1] = ANY($3::text[]))
-       GROUP BY 1, 2`,
+      `SELECT ${bucketKeySql(range, 'b')} AS bucket, channel, count(*)::int AS resolved, sum(resolution)::float8 AS resolution_sum,
+              count(*) FILTER (WHERE first_contact)::int AS first_contact
+       FROM (SELECT ${bucketSql(range, `sc.resolved_at AT TIME ZONE 'UTC'`)} AS b, sc.channels[1] AS channel,
+                    extract(epoch FROM sc.resolved_at - sc.opened_at) AS resolution, sc.contact_count <= 1 AND sc.reopen_count = 0 AS first_contact
+             FROM support_case sc
+             WHERE sc.resolved_at >= $1 AND sc.resolved_at < $2 AND ($3::text[] IS NULL OR sc.channels[1] = ANY($3::text[]))) resolved
+       GROUP BY b, channel`,
       [range.since, range.until, range.channels],
     );
   }
