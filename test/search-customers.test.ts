@@ -49,6 +49,15 @@ describe('searchCustomers', () => {
     expect((await search('nobody@example.com')).edges).toEqual([]);
   });
 
+  it('finds who placed an order by its number, in any letter case, and only by the whole number', async () => {
+    await server.data(`mutation ($input: RecordPurchaseInput!) { recordPurchase(input: $input) { userErrors { code } } }`, {
+      input: { customerId: created['Jonas Berg'], occurredAt: '2026-01-05T10:00:00Z', orderNumber: 'SO-77123', status: 'PAID', total: { amount: '10.00', currency: 'EUR' }, items: [], source: 'shop', externalId: 'search-order-1' },
+    });
+    expect((await search('SO-77123')).edges.map((e: any) => e.node.id)).toEqual([created['Jonas Berg']]);
+    expect((await search('so-77123')).edges.map((e: any) => e.node.id)).toEqual([created['Jonas Berg']]);
+    expect((await search('SO-7712')).edges).toEqual([]);
+  });
+
   it('pages with cursors without repeating or skipping', async () => {
     const seen: string[] = [];
     let after: string | undefined;

@@ -17,12 +17,15 @@ const DOMAIN = /^@?[a-z0-9-]*(\.[a-z0-9-]+)+$/;
  * says more about who they want than a similar name does.
  */
 const EXACT_IDENTIFIER_SCORE = 3;
+/** What an order number looks like: one word with a digit in it ("SO-100482", "#1001"); an order number typed exactly finds who placed it. */
+const ORDER_NUMBER = /^(?=\S*\d)[\w#./-]+$/;
 /** Shorter text has no trigram to look it up by, so it only matches identifiers exactly. */
 const MIN_PARTIAL_LENGTH = 3;
 
 /**
- * Finds customers from whatever an agent types: a name, roughly spelled (pg_trgm), or any
- * identifier in any format (a phone typed as "415 555 0100" finds +14155550100), or part of one.
+ * Finds customers from whatever an agent types: a name, roughly spelled (pg_trgm), any
+ * identifier in any format (a phone typed as "415 555 0100" finds +14155550100), or part of one,
+ * or an order number exactly (in any letter case).
  */
 export class CustomerSearchService {
   constructor(
@@ -54,6 +57,10 @@ export class CustomerSearchService {
          WHERE i.value = ANY($2::text[])
             OR (i.value ILIKE $7 AND (i.kind <> 'EMAIL' OR $10 OR ($9 AND split_part(i.value, '@', 1) ILIKE $7)))
          UNION ALL
+         SELECT e.customer_id, ${EXACT_IDENTIFIER_SCORE}::float8
+         FROM timeline_event e
+         WHERE e.kind = 'PURCHASE' AND upper(e.details->>'orderNumber') = upper($1) AND $11
+         UNION ALL
          SELECT c.id, greatest(similarity(c.display_name, $1), word_similarity($1, c.display_name))::float8
          FROM customer c
          WHERE c.merged_into IS NULL AND c.erased_at IS NULL AND $8 AND $1 <% c.display_name
@@ -67,7 +74,7 @@ export class CustomerSearchService {
        SELECT r.score, ${CUSTOMER_COLUMNS}
        FROM ranked r JOIN customer c ON c.id = r.id
        ORDER BY r.score DESC, c.id DESC`,
-      [text, exact.values, lower, after?.score ?? null, after?.id ?? null, page.size + 1, partial, !exact.identifierShaped, inLocalPart, withLocalPart],
+      [text, exact.values, lower, after?.score ?? null, after?.id ?? null, page.size + 1, partial, !exact.identifierShaped, inLocalPart, withLocalPart, ORDER_NUMBER.test(text)],
     );
     return connectionFrom(rows, page, (row) => encodeCursor(SEARCH_CURSOR, String(row.score), row.id), (row) => Customer.fromRow(row));
   }
