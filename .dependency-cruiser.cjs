@@ -24,19 +24,26 @@ const LAYERS = [
   ['cli'],
 ];
 
-const folders = LAYERS.flat();
-const rank = new Map(LAYERS.flatMap((row, i) => row.map((folder) => [folder, i])));
+/** The agent console's folders, bottom first, by the same rule; main.tsx sits on top of them all. */
+const CONSOLE_LAYERS = [['ui', 'api'], ['session'], ['timeline'], ['cases'], ['customers', 'metrics'], ['app']];
 
-const layerRules = folders.map((folder) => {
-  const notBelow = folders.filter((other) => other !== folder && rank.get(other) >= rank.get(folder));
-  return {
-    name: `layer-${folder}`,
-    comment: `src/${folder} may import only folders below it: ${folders.filter((f) => rank.get(f) < rank.get(folder)).join(', ') || 'none'}.`,
-    severity: 'error',
-    from: { path: `^src/${folder}/` },
-    to: { path: `^src/(${notBelow.join('|')})/`, dependencyTypesNot: ['type-only'] },
-  };
-});
+function rulesFor(root, layers) {
+  const names = layers.flat();
+  const rankOf = new Map(layers.flatMap((row, i) => row.map((folder) => [folder, i])));
+  return names.map((folder) => {
+    const notBelow = names.filter((other) => other !== folder && rankOf.get(other) >= rankOf.get(folder));
+    return {
+      name: `layer-${root.replace(/\//g, '-')}${folder}`,
+      comment: `${root}${folder} may import only folders below it: ${names.filter((f) => rankOf.get(f) < rankOf.get(folder)).join(', ') || 'none'}.`,
+      severity: 'error',
+      from: { path: `^${root}${folder}/` },
+      to: { path: `^${root}(${notBelow.join('|')})/`, dependencyTypesNot: ['type-only'] },
+    };
+  });
+}
+
+const folders = LAYERS.flat();
+const layerRules = [...rulesFor('src/', LAYERS), ...rulesFor('console/src/', CONSOLE_LAYERS)];
 
 module.exports = {
   forbidden: [
@@ -52,8 +59,22 @@ module.exports = {
       name: 'no-module-cycles',
       comment: 'No module reaches itself through imports.',
       severity: 'error',
-      from: { path: '^src/' },
+      from: { path: '^(src|console/src)/' },
       to: { circular: true, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'console-through-the-public-api',
+      comment: 'The console is a client like any other: it reaches the server only through GraphQL, never by importing it.',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^(src|test|bench|migrations)/' },
+    },
+    {
+      name: 'no-unknown-console-folder',
+      comment: `Every folder of console/src/ has a place in its layers: ${CONSOLE_LAYERS.flat().join(', ')}.`,
+      severity: 'error',
+      from: { path: `^console/src/(?!(${CONSOLE_LAYERS.flat().join('|')})/)[^/]+/` },
+      to: {},
     },
     {
       name: 'src-not-from-tests-or-benches',
@@ -67,6 +88,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    includeOnly: '^(src|test|bench|migrations)/',
+    includeOnly: '^(src|test|bench|migrations|console/src)/',
   },
 };

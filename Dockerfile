@@ -1,4 +1,4 @@
-# The API server for docker compose: the README's install and build, then the compiled JavaScript.
+# The API server and the agent console for docker compose: the README's install and build, then the compiled JavaScript and the built console.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -8,6 +8,7 @@ COPY scripts ./scripts
 COPY src ./src
 COPY migrations ./migrations
 COPY bench ./bench
+COPY console ./console
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

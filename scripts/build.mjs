@@ -1,7 +1,8 @@
 // `npm run build`: compiles src/, migrations/ and bench/ into dist/ with swc (the .swcrc the
 // tests use too), and only the files that changed since their last build, so a second
-// `npm start` starts at once. Outputs whose source is gone are removed. Type checking is
-// `npm run typecheck`, which `npm test` and CI run.
+// `npm start` starts at once. Outputs whose source is gone are removed. Then the agent console
+// (console/) is built into dist/console with Vite, when anything it is built from changed.
+// Type checking is `npm run typecheck`, which `npm test` and CI run.
 import { transformFile } from '@swc/core';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -55,3 +56,17 @@ for (const folder of FOLDERS) {
 }
 const elapsed = Math.round(performance.now() - started);
 console.error(`build: ${built} of ${all.length} files compiled${removed ? `, ${removed} stale removed` : ''} in ${elapsed} ms`);
+
+// The console: built again only when a file under console/ or the installed packages are newer than its last build.
+const consoleStarted = performance.now();
+const consoleInputs = (await fs.readdir(path.join(root, 'console'), { withFileTypes: true, recursive: true }))
+  .filter((entry) => entry.isFile())
+  .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
+  .concat(path.join(root, 'package-lock.json'));
+const newestInput = Math.max(...(await Promise.all(consoleInputs.map(modified))));
+const consoleIndex = path.join(OUT, 'console', 'index.html');
+if ((await modified(consoleIndex)) < newestInput) {
+  const { build } = await import('vite');
+  await build({ configFile: path.join(root, 'console', 'vite.config.mjs'), logLevel: 'warn' });
+  console.error(`build: agent console built in ${Math.round(performance.now() - consoleStarted)} ms`);
+}

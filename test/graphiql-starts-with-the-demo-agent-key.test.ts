@@ -11,7 +11,7 @@ let server: TestServer;
 let browser: Browser;
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`This test drives a real browser: install Chromium (apt-get install -y chromium) or set CHROMIUM_PATH; ${CHROMIUM} is missing.`);
-  server = await startTestServer({ GRAPHIQL: 'true' }, undefined, { graphiqlRole: Role.AGENT });
+  server = await startTestServer({ GRAPHIQL: 'true' }, undefined, { demoAgentRole: Role.AGENT });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   await server.data(`mutation ($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { ${USER_ERRORS} } }`, {
     input: { displayName: 'Maya Okafor', identifiers: [{ kind: 'SOCIAL', namespace: 'instagram', value: '@maya.runs' }] },
@@ -33,7 +33,7 @@ describe('GraphiQL on the embedded demo', () => {
     await result.getByText('Maya Okafor').first().waitFor({ timeout: 15_000 });
     // The agent sees the handle in clear: the request went with the AGENT key from the Headers tab.
     await result.getByText('maya.runs').first().waitFor();
-    expect(await page.content()).toContain(server.graphiqlKey!);
+    expect(await page.content()).toContain(server.demoAgentKey!);
     expect(requested.filter((url) => !url.startsWith(server.origin))).toEqual([]);
     await page.close();
   }, 30_000);

@@ -129,6 +129,11 @@ const environment = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** Serve the agent console (the built console/ folder) at / for browsers. */
+  CONSOLE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Subscriptions over WebSocket (graphql-ws); defaults in SUBSCRIPTION_DEFAULTS above. */
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(SUBSCRIPTION_DEFAULTS.connectionInitTimeoutMs),
   WS_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(SUBSCRIPTION_DEFAULTS.maxPayloadBytes),

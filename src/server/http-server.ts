@@ -15,6 +15,7 @@ import { RealtimeHub } from '../realtime/realtime-hub';
 import { auditPlugin, noStorePlugin, operationLimitsPlugin, requestLogPlugin, unavailablePlugin } from './apollo-plugins';
 import { authenticateHttp, viewerOf } from './http-authentication';
 import { publicError } from './error-policy';
+import { consolePages } from './console-pages';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
 import { graphqlOverHttp } from './graphql-over-http';
 import { jsonErrorHandler, jsonNotFound } from './http-errors';
@@ -53,8 +54,8 @@ export interface TimelineServerOptions {
   db: DataSource;
   schema: GraphQLSchema;
   log: Logger;
-  /** The embedded demo's AGENT key, which GraphiQL starts with for browsers on this machine. */
-  graphiqlKey?: string | null;
+  /** The embedded demo's AGENT key, which GraphiQL and the console's "demo agent" offer browsers on this machine. */
+  demoAgentKey?: string | null;
   /**
    * Benchmarks only, to measure what access control costs: HTTP requests run without a
    * credential as an ADMIN with an unbounded budget, and nothing is audited, as before access
@@ -107,7 +108,9 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   });
   await realtime.start();
   const subscriptions = attachSubscriptionServer({ httpServer, schema, services, hub: realtime, log, config, limits });
-  const graphiqlKey = options.graphiqlKey ?? null;
+  const demoAgentKey = options.demoAgentKey ?? null;
+  // The demo key only for a browser on this machine: anyone else who reaches the port brings their own.
+  const demoAgentKeyFor = (req: express.Request) => (demoAgentKey && isLoopback(req.socket.remoteAddress) ? demoAgentKey : null);
 
   app.disable('x-powered-by');
   // While shutting down, every answer asks its client to close the connection.
@@ -127,8 +130,7 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   if (config.GRAPHIQL) {
     app.get('/graphql', (req, res, next) => {
       if (!req.accepts('html') || req.query.query !== undefined) return next();
-      // The demo key only for a browser on this machine: anyone else who reaches the port brings their own.
-      res.type('html').send(graphiqlPage('/graphql', graphiqlKey && isLoopback(req.socket.remoteAddress) ? graphiqlKey : null));
+      res.type('html').send(graphiqlPage('/graphql', demoAgentKeyFor(req)));
     });
     app.use('/graphiql', graphiqlAssets());
   }
@@ -144,6 +146,7 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
       maxResponseBytes: config.MAX_RESPONSE_BYTES,
     }),
   );
+  if (config.CONSOLE) app.use(consolePages(demoAgentKeyFor));
   app.use(jsonNotFound);
   app.use(jsonErrorHandler(log));
 

@@ -32,19 +32,19 @@ async function main(): Promise<void> {
     await prepareDatabase(url, embedded !== null, config, log);
     db = createDataSource({ url, poolSize: config.DB_POOL_SIZE, timeouts: sessionTimeouts(config) });
     await db.initialize();
-    let graphiqlKey: string | null = null;
+    let demoAgentKey: string | null = null;
     if (embedded) {
       // Demo credentials only for the embedded demo database; a DATABASE_URL one never gets any.
       const file = config.DEMO_KEYS_FILE ?? path.join(path.dirname(path.resolve(config.EMBEDDED_PG_DIR)), 'demo-api-keys.json');
       const database = Database.configured(db, config, log);
       const { keys, created } = await ensureDemoKeys(database, new ApiKeyService(database, { capacity: config.BUDGET_KEY_CAPACITY, refillPerSecond: config.BUDGET_KEY_REFILL_PER_SECOND }), file);
-      graphiqlKey = keys.AGENT;
-      log.info({ file, roles: Object.keys(keys), created }, `demo API keys (one per role) are in ${file}; GraphiQL starts with the AGENT key`);
+      demoAgentKey = keys.AGENT;
+      log.info({ file, roles: Object.keys(keys), created }, `demo API keys (one per role) are in ${file}; GraphiQL and the console's demo agent use the AGENT key`);
     }
-    const server = await createTimelineServer({ config, db, schema: await buildTimelineSchema(), log, graphiqlKey });
+    const server = await createTimelineServer({ config, db, schema: await buildTimelineSchema(), log, demoAgentKey });
     // The embedded demo listens on this machine only, unless HOST says otherwise: its keys are in a file here.
     const port = await server.listen(config.PORT, config.HOST ?? (embedded ? '127.0.0.1' : '0.0.0.0'));
-    log.info({ port }, `Customer Timeline serving GraphQL at http://localhost:${port}/graphql`);
+    log.info({ port }, `Customer Timeline serving GraphQL at http://localhost:${port}/graphql${config.CONSOLE ? ` and the agent console at http://localhost:${port}/` : ''}`);
 
     let stopping = false;
     const shutdown = async (signal: string) => {

@@ -39,8 +39,8 @@ export interface TestServer {
   services: TimelineServer['services'];
   /** The ADMIN key every helper here sends unless given another. */
   adminKey: string;
-  /** The key GraphiQL starts with (options.graphiqlRole), or null. */
-  graphiqlKey: string | null;
+  /** The embedded demo's AGENT key as GraphiQL and the console offer it (options.demoAgentRole), or null. */
+  demoAgentKey: string | null;
   /** Makes an API key of the given role or scopes in this server's database. */
   createKey(spec: KeySpec): Promise<{ secret: string; id: string }>;
   /** The same helpers, sending another credential (a secret, or null for none). */
@@ -57,8 +57,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /** The URL the server connects with, given the test database's (e.g. through a fault-injecting proxy). */
   serverDatabaseUrl?: (url: string) => string;
-  /** A key of this role that GraphiQL starts with, as the embedded demo's AGENT key; its secret is `graphiqlKey`. */
-  graphiqlRole?: Role;
+  /** A key of this role offered as the embedded demo's AGENT key (GraphiQL, the console's demo agent); its secret is `demoAgentKey`. */
+  demoAgentRole?: Role;
 }
 
 /** The real server on a random port over its own fresh database. */
@@ -70,8 +70,8 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
   const db = createDataSource({ url: database.url, poolSize: 5, applicationName: 'customer-timeline-test' });
   const served = createDataSource({ url: serverUrl, poolSize: config.DB_POOL_SIZE, timeouts: sessionTimeouts(config) });
   await Promise.all([db.initialize(), served.initialize()]);
-  const graphiqlKey = options.graphiqlRole ? (await createKeyIn(database.url, { role: options.graphiqlRole, name: 'graphiql' })).secret : null;
-  const server = await createTimelineServer({ config, db: served, schema: await buildTimelineSchema(), log, graphiqlKey });
+  const demoAgentKey = options.demoAgentRole ? (await createKeyIn(database.url, { role: options.demoAgentRole, name: 'demo agent' })).secret : null;
+  const server = await createTimelineServer({ config, db: served, schema: await buildTimelineSchema(), log, demoAgentKey });
   const port = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
 
@@ -98,7 +98,7 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
 
   return {
     adminKey: admin.secret,
-    graphiqlKey,
+    demoAgentKey,
     createKey: (spec) => createKeyIn(database.url, spec),
     as: helpers,
     url,
