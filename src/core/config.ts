@@ -172,6 +172,12 @@ const environment = z.object({
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
   AUTH_JWKS_URL: z.string().url().optional(),
   AUTH_JWT_ROLE_CLAIM: z.string().min(1).default(ACCESS_DEFAULTS.roleClaim),
+  /**
+   * The console's company login: the client id of a public client (authorization code with PKCE)
+   * registered at AUTH_JWT_ISSUER with the redirect URI <console origin>/login/callback.
+   */
+  CONSOLE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  CONSOLE_OIDC_SCOPE: z.string().min(1).default('openid profile email'),
   /** Key of the hashes that suppressed identifiers are kept as (at least 32 characters); kept in the database when unset. */
   PRIVACY_HASH_KEY: z.string().min(32).optional(),
   /** Where the embedded demo writes its API keys; next to EMBEDDED_PG_DIR by default. */
@@ -202,5 +208,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = parsed.data;
   const jwt = [config.AUTH_JWT_ISSUER, config.AUTH_JWT_AUDIENCE, config.AUTH_JWKS_URL].filter(Boolean).length;
   if (jwt !== 0 && jwt !== 3) throw new Error('Invalid configuration: set all of AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWKS_URL, or none.');
+  if (config.CONSOLE_OIDC_CLIENT_ID && !config.AUTH_JWT_ISSUER) throw new Error('Invalid configuration: CONSOLE_OIDC_CLIENT_ID needs AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWKS_URL.');
   return config;
 }

@@ -146,7 +146,13 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
       maxResponseBytes: config.MAX_RESPONSE_BYTES,
     }),
   );
-  if (config.CONSOLE) app.use(consolePages(demoAgentKeyFor));
+  if (config.CONSOLE) {
+    const login =
+      config.CONSOLE_OIDC_CLIENT_ID && config.AUTH_JWT_ISSUER && config.AUTH_JWT_AUDIENCE
+        ? { issuer: config.AUTH_JWT_ISSUER, clientId: config.CONSOLE_OIDC_CLIENT_ID, scope: config.CONSOLE_OIDC_SCOPE, audience: config.AUTH_JWT_AUDIENCE }
+        : null;
+    app.use(consolePages({ demoAgentKeyFor, login }));
+  }
   app.use(jsonNotFound);
   app.use(jsonErrorHandler(log));
 

@@ -9,9 +9,9 @@ import { Header } from './Header';
 // The charts are most of the console's code: loaded only when a supervisor opens the metrics.
 const MetricsPage = lazy(() => import('../metrics/MetricsPage').then((module) => ({ default: module.MetricsPage })));
 
-export function App({ settings, restoredViewer }: { settings: ConsoleSettings; restoredViewer: Viewer | null }) {
+export function App({ settings, restoredViewer, signInProblem }: { settings: ConsoleSettings; restoredViewer: Viewer | null; signInProblem: string | null }) {
   return (
-    <SessionProvider restoredViewer={restoredViewer}>
+    <SessionProvider restoredViewer={restoredViewer} signInProblem={signInProblem}>
       <Pages settings={settings} />
     </SessionProvider>
   );

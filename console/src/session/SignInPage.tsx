@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { checkKey } from './check-key';
+import { startCompanyLogin } from './company-login';
 import type { ConsoleSettings } from './console-settings';
 import { useSessionState } from './session';
 
@@ -50,6 +51,22 @@ export function SignInPage({ settings }: { settings: ConsoleSettings }) {
         <button type="submit" disabled={busy}>
           Sign in
         </button>
+        {settings.login && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              startCompanyLogin(settings.login!).catch((error: unknown) => {
+                setBusy(false);
+                setProblem(`The company login cannot be reached: ${error instanceof Error ? error.message : String(error)}`);
+              });
+            }}
+          >
+            Sign in with your company login
+          </button>
+        )}
         {settings.demoAgentKey && (
           <button type="button" className="secondary" disabled={busy} onClick={() => void tryKey(settings.demoAgentKey!)}>
             Sign in as the demo agent

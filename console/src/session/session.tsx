@@ -32,12 +32,12 @@ const SessionContext = createContext<SessionState | null>(null);
  * The tab's credential. It lives in sessionStorage only: closing the tab forgets it, and no other
  * tab or later visit sees it. The viewer is asked again whenever the tab is reloaded.
  */
-export function SessionProvider({ children, restoredViewer }: { children: ReactNode; restoredViewer: Viewer | null }) {
+export function SessionProvider({ children, restoredViewer, signInProblem }: { children: ReactNode; restoredViewer: Viewer | null; signInProblem: string | null }) {
   const [state, setState] = useState<{ apiKey: string; viewer: Viewer } | null>(() => {
     const apiKey = sessionStorage.getItem(KEY_ITEM);
     return apiKey && restoredViewer ? { apiKey, viewer: restoredViewer } : null;
   });
-  const [signedOutBecause, setSignedOutBecause] = useState<string | null>(null);
+  const [signedOutBecause, setSignedOutBecause] = useState<string | null>(signInProblem);
 
   const signOut = useCallback((reason?: string) => {
     sessionStorage.removeItem(KEY_ITEM);
@@ -79,6 +79,11 @@ export function useSession(): Session {
 
 export function storedApiKey(): string | null {
   return sessionStorage.getItem(KEY_ITEM);
+}
+
+/** Keeps a credential for this tab (an API key, or a company-login token) before the console renders. */
+export function storeApiKey(credential: string): void {
+  sessionStorage.setItem(KEY_ITEM, credential);
 }
 
 export function hasScope(viewer: Viewer, scope: string): boolean {
