@@ -32,6 +32,9 @@ export function CustomerPage({ customerId }: { customerId: string }) {
     <main className="customer">
       <aside className="profile" aria-label="Customer">
         <h1>{customer.displayName}</h1>
+        <a className="skip" href="#timeline-heading">
+          Skip to the timeline
+        </a>
         <ul className="identifiers" aria-label="Identifiers">
           {customer.identifiers.map((identifier) => (
             <li key={`${identifier.kind}:${identifier.namespace}:${identifier.value}`}>

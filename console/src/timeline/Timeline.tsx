@@ -121,7 +121,9 @@ export function Timeline({ customerId, cases, version, onOpenCase, onChanged }: 
   return (
     <section className="timeline" aria-labelledby="timeline-heading">
       <div className="timeline-head">
-        <h2 id="timeline-heading">Timeline</h2>
+        <h2 id="timeline-heading" tabIndex={-1}>
+          Timeline
+        </h2>
         <span className={`live live-${live.status}`} role="status" title={live.detail}>
           {LIVE_LABEL[live.status]}
         </span>

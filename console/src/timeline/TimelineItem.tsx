@@ -31,8 +31,9 @@ export function TimelineItem({ event, position, fresh, cases, onOpenCase, onMove
       <EventDetails event={event} />
       <footer>
         {event.case && (
-          <button type="button" className="case-badge" onClick={() => onOpenCase(event.case!.id)} aria-label={`Open case ${event.case.number}: ${event.case.subject}, ${words(event.case.status)}`}>
+          <button type="button" className="case-badge" onClick={() => onOpenCase(event.case!.id)}>
             Case {event.case.number} · {words(event.case.status)}
+            <span className="visually-hidden">: {event.case.subject}</span>
           </button>
         )}
         {event.agentId && <span className="muted">Agent {event.agentId}</span>}
