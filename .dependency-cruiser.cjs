@@ -17,7 +17,7 @@ const LAYERS = [
   ['cases'],
   ['insights'],
   ['metrics'],
-  ['ingest', 'merges', 'search', 'privacy'],
+  ['ingest', 'merges', 'search', 'privacy', 'webhooks'],
   ['realtime'],
   ['seed'],
   ['server'],

@@ -18,11 +18,12 @@ const UNSTORABLE = ['Maya\u0000Okafor', 'Maya\ud800', '\udc00Okafor'];
 let server: TestServer;
 let schema: GraphQLSchema;
 let client: Client;
-let ids: { a: string; b: string; merged: string; survivor: string; event: string; key: string; erased: string; case: string };
+let ids: { a: string; b: string; merged: string; survivor: string; event: string; key: string; erased: string; case: string; webhook: string; doomedWebhook: string; delivery: string };
 const emailOfA = `${unique('fuzz-a')}@example.com`;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // No dispatcher: its attempts would change the stored state this test holds still.
+  server = await startTestServer({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_DISPATCHER: 'false' });
   schema = await buildTimelineSchema();
   client = openClient(server.url);
   const a = await createCustomer(server, { identifiers: [{ kind: 'EMAIL', value: emailOfA }] });
@@ -36,7 +37,15 @@ beforeAll(async () => {
   const key = await server.createKey({ role: 'ANALYST' as never });
   const erased = await createCustomer(server);
   const { openCase } = await server.data(`mutation ($input: OpenCaseInput!) { openCase(input: $input) { case { id } } }`, { input: { customerId: a.id, subject: 'Fuzzed case' } });
-  ids = { a: a.id, b: b.id, merged: merged.id, survivor: survivor.id, event: recordCall.event.id, key: Buffer.from(`ApiKey:${key.id}`).toString('base64url'), erased: erased.id, case: openCase.case.id };
+  const createWebhook = `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } } }`;
+  const webhook = (await server.data(createWebhook, { input: { url: 'http://127.0.0.1:9/fuzz', topics: ['TIMELINE_EVENT_ADDED'] } })).createWebhook.webhook.id;
+  const doomedWebhook = (await server.data(createWebhook, { input: { url: 'http://127.0.0.1:9/doomed', topics: ['CASE_CHANGED'] } })).createWebhook.webhook.id;
+  await server.data(`mutation ($input: RecordCallInput!) { recordCall(input: $input) { event { id } } }`, { input: { customerId: a.id, occurredAt: '2026-01-02T00:00:00Z', outcome: 'MISSED' } });
+  const { node } = await server.data(`query ($id: ID!) { node(id: $id) { ... on Webhook { deliveries(first: 1) { edges { node { id } } } } } }`, { id: webhook });
+  ids = {
+    a: a.id, b: b.id, merged: merged.id, survivor: survivor.id, event: recordCall.event.id, key: Buffer.from(`ApiKey:${key.id}`).toString('base64url'), erased: erased.id, case: openCase.case.id,
+    webhook, doomedWebhook, delivery: node.deliveries.edges[0].node.id,
+  };
 });
 afterAll(async () => {
   await client.dispose();
@@ -98,6 +107,12 @@ const examples = (): [mutation: string, input: Record<string, unknown>][] => [
   ['updateCase', { caseId: ids.case, subject: 'Renamed case', agentId: 'agent.two' }],
   ['moveEventsToCase', { caseId: ids.case, eventIds: [ids.event] }],
   ['eraseCustomer', { customerId: ids.erased, reason: 'GDPR request 1', suppress: true }],
+  ['createWebhook', { url: 'http://127.0.0.1:9/fuzz-new', topics: ['TIMELINE_EVENT_ADDED'], secret: 'a-long-enough-secret-for-fuzzing', filter: { customerId: ids.a, kinds: ['CALL'] } }],
+  ['updateWebhook', { id: ids.webhook, url: 'http://127.0.0.1:9/fuzz-moved', topics: ['TIMELINE_EVENT_ADDED', 'CASE_CHANGED'] }],
+  ['rotateWebhookSecret', { id: ids.webhook, graceSeconds: 60 }],
+  ['redeliverWebhookDelivery', { deliveryId: ids.delivery }],
+  ['replayWebhook', { id: ids.webhook, since: '2026-01-01T00:00:00Z' }],
+  ['deleteWebhook', { id: ids.doomedWebhook }],
 ];
 
 function documentFor(mutation: string): string {

@@ -1,3 +1,4 @@
+import { caseDeliveriesCte } from '../changefeed/webhook-outbox';
 import type { Sql } from '../db/database';
 import { CaseStatus } from './case.types';
 
@@ -25,12 +26,16 @@ export interface CaseChange {
   actor: string;
 }
 
-/** Appends changes in one statement; the table takes no updates or deletes. */
+/** Appends changes, and their cases' webhook deliveries, in one statement; the table takes no updates or deletes. */
 export async function appendCaseHistory(sql: Sql, changes: readonly CaseChange[]): Promise<void> {
   if (changes.length === 0) return;
   await sql.query(
-    `INSERT INTO case_history (case_id, at, change, status, value, event_id, rule, actor)
-     SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[])`,
+    `WITH appended AS (
+       INSERT INTO case_history (case_id, at, change, status, value, event_id, rule, actor)
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[])
+       RETURNING case_id, change),
+     ${caseDeliveriesCte('webhook_deliveries', 'appended')}
+     SELECT 1`,
     [
       changes.map((c) => c.caseKey),
       changes.map((c) => c.at),

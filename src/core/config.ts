@@ -92,6 +92,24 @@ export const CASE_DEFAULTS = {
   reopenWindow: '24h',
 } as const;
 
+export const WEBHOOK_DEFAULTS = {
+  /** A receiver has this long to answer a POST. */
+  timeoutMs: 10_000,
+  /** The first retry waits about this long; each next one twice as long, up to retryMaxMs. */
+  retryBaseMs: 10_000,
+  retryMaxMs: 3_600_000,
+  /** A delivery is retried for this long after it was written, then given up (FAILED). */
+  retryFor: '72h',
+  /** A webhook is paused after this many failed attempts in a row, all within at least pauseAfter. */
+  pauseAfterFailures: 50,
+  pauseAfter: '1h',
+  /** POSTs in flight per server process, and per webhook (so one slow receiver cannot take them all). */
+  concurrency: 64,
+  concurrencyPerWebhook: 8,
+  /** How often an idle dispatcher looks for work. */
+  pollMs: 100,
+} as const;
+
 /** A duration such as "24h", "90m", "2d", "45s": in milliseconds. */
 const duration = (fallback: string) =>
   z
@@ -188,6 +206,25 @@ const environment = z.object({
   CONVERSION_WINDOW: duration(LIFECYCLE_DEFAULTS.conversionWindow),
   /** CASE_REOPEN_WINDOW, in milliseconds. */
   CASE_REOPEN_WINDOW: duration(CASE_DEFAULTS.reopenWindow),
+  /** Webhooks (README, "Webhooks"). Private, loopback and link-local targets only when true: development and tests. */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Whether this process sends webhook deliveries (every process does by default; they share the work). */
+  WEBHOOK_DISPATCHER: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(WEBHOOK_DEFAULTS.timeoutMs),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(WEBHOOK_DEFAULTS.retryBaseMs),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(10).default(WEBHOOK_DEFAULTS.retryMaxMs),
+  WEBHOOK_RETRY_FOR: duration(WEBHOOK_DEFAULTS.retryFor),
+  WEBHOOK_PAUSE_AFTER_FAILURES: z.coerce.number().int().min(1).default(WEBHOOK_DEFAULTS.pauseAfterFailures),
+  WEBHOOK_PAUSE_AFTER: duration(WEBHOOK_DEFAULTS.pauseAfter),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(WEBHOOK_DEFAULTS.concurrency),
+  WEBHOOK_CONCURRENCY_PER_WEBHOOK: z.coerce.number().int().min(1).max(1000).default(WEBHOOK_DEFAULTS.concurrencyPerWebhook),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(WEBHOOK_DEFAULTS.pollMs),
   /** Report the number of SQL statements a request ran in `extensions.sqlStatements`. */
   EXPOSE_SQL_STATEMENT_COUNT: z
     .enum(['true', 'false'])

@@ -1,7 +1,7 @@
 /**
  * Relay global IDs: the type and its key, base64url-encoded so clients treat them as opaque.
  */
-export type GlobalIdType = 'Customer' | 'TimelineEvent' | 'ApiKey' | 'AuditEntry' | 'User' | 'Case';
+export type GlobalIdType = 'Customer' | 'TimelineEvent' | 'ApiKey' | 'AuditEntry' | 'User' | 'Case' | 'Webhook' | 'WebhookDelivery';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BIGINT = /^[1-9][0-9]{0,18}$/;
@@ -11,6 +11,8 @@ const KEY_FORMAT: Record<GlobalIdType, RegExp> = {
   ApiKey: UUID,
   AuditEntry: BIGINT,
   Case: UUID,
+  Webhook: UUID,
+  WebhookDelivery: UUID,
   /** A user of a company login: the subject of their token, as the issuer wrote it. */
   User: /^[\x21-\x7e]{1,150}$/,
 };

@@ -24,6 +24,7 @@ import { createServices, type Services } from './services';
 import { Role, grantedScopes } from '../core/access-scopes';
 import type { Viewer } from '../core/viewer';
 import { attachSubscriptionServer } from './websocket-server';
+import { WebhookDispatcher, type DispatcherSettings } from '../webhooks/webhook-dispatcher';
 
 export interface TimelineServer {
   httpServer: http.Server;
@@ -31,6 +32,8 @@ export interface TimelineServer {
   realtime: RealtimeHub;
   /** The services behind the schema, for the process's own housekeeping (and tests that drive it). */
   services: Services;
+  /** This process's webhook dispatcher; null with WEBHOOK_DISPATCHER=false. */
+  webhooks: WebhookDispatcher | null;
   /** Starts listening; resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
   /**
@@ -43,6 +46,21 @@ export interface TimelineServer {
    * finish, then returns. The data source stays open.
    */
   stop(): Promise<void>;
+}
+
+export function webhookSettings(config: Config): DispatcherSettings {
+  return {
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+    retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
+    retryForMs: config.WEBHOOK_RETRY_FOR,
+    pauseAfterFailures: config.WEBHOOK_PAUSE_AFTER_FAILURES,
+    pauseAfterMs: config.WEBHOOK_PAUSE_AFTER,
+    concurrency: config.WEBHOOK_CONCURRENCY,
+    concurrencyPerWebhook: config.WEBHOOK_CONCURRENCY_PER_WEBHOOK,
+    pollMs: config.WEBHOOK_POLL_MS,
+    allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+  };
 }
 
 export function queryLimitsOf(config: Config): QueryLimits {
@@ -108,6 +126,8 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   });
   await realtime.start();
   const subscriptions = attachSubscriptionServer({ httpServer, schema, services, hub: realtime, log, config, limits });
+  const webhooks = config.WEBHOOK_DISPATCHER ? new WebhookDispatcher(database, webhookSettings(config), log) : null;
+  webhooks?.start();
   const demoAgentKey = options.demoAgentKey ?? null;
   // The demo key only for a browser on this machine: anyone else who reaches the port brings their own.
   const demoAgentKeyFor = (req: express.Request) => (demoAgentKey && isLoopback(req.socket.remoteAddress) ? demoAgentKey : null);
@@ -160,6 +180,7 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
     httpServer,
     realtime,
     services,
+    webhooks,
     listen: (port, host = config.HOST ?? '0.0.0.0') =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -175,6 +196,8 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
       await subscriptions.close();
       await apollo.stop();
       await realtime.stop();
+      // POSTs in flight finish (within their deadline) and their outcomes are written before the pool closes.
+      await webhooks?.stop();
       await services.apiKeys.flushUse().catch(() => undefined);
     },
   };

@@ -21,6 +21,8 @@ import type { SearchContext } from '../search/customer-search.context';
 import type { TimelineContext } from '../timeline/timeline.context';
 import { createLoaders, type Loaders } from './loaders';
 import type { Services } from './services';
+import { webhookFromRow } from '../webhooks/webhook-rows';
+import type { WebhooksContext } from '../webhooks/webhooks.context';
 
 /** What the server knows about the operation a context serves, for its plugins and its log line. */
 export interface OperationInfo {
@@ -49,6 +51,7 @@ export type RequestContext = AccessContext &
   InsightsContext &
   MetricsContext &
   RealtimeContext &
+  WebhooksContext &
   NodeContext & {
     services: Services;
     loaders: Loaders;
@@ -57,7 +60,7 @@ export type RequestContext = AccessContext &
   };
 
 /** The scope `node(id)` needs for each type: the same as the fields that lead to it. */
-const NODE_SCOPES: Record<string, Scope> = { Customer: Scope.CUSTOMERS_READ, TimelineEvent: Scope.CUSTOMERS_READ, Case: Scope.CUSTOMERS_READ, ApiKey: Scope.ADMIN, AuditEntry: Scope.AUDIT_READ, User: Scope.ADMIN };
+const NODE_SCOPES: Record<string, Scope> = { Customer: Scope.CUSTOMERS_READ, TimelineEvent: Scope.CUSTOMERS_READ, Case: Scope.CUSTOMERS_READ, ApiKey: Scope.ADMIN, AuditEntry: Scope.AUDIT_READ, User: Scope.ADMIN, Webhook: Scope.ADMIN, WebhookDelivery: Scope.ADMIN };
 
 export function createRequestContext(options: {
   services: Services;
@@ -99,6 +102,10 @@ export function createRequestContext(options: {
         }
         case 'AuditEntry':
           return services.auditLog.byId(key);
+        case 'Webhook': {
+          const row = await services.webhooks.byId(key);
+          return row ? webhookFromRow(row) : null;
+        }
         default:
           return null;
       }

@@ -19,6 +19,7 @@ import { CaseResolver, CustomerCasesResolver, TimelineEventCaseResolver } from '
 import { CustomerSearchResolver } from '../search/customer-search.resolver';
 import { CallEvent, EmailEvent, PurchaseEvent, SocialMessageEvent, SurveyResponseEvent } from '../timeline/timeline-event.types';
 import { CustomerTimelineResolver, TimelineEventResolver } from '../timeline/timeline.resolver';
+import { WebhookResolver } from '../webhooks/webhook.resolver';
 
 /** The checked-in SDL; a test holds it to what the server serves. */
 export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema.graphql');
@@ -44,6 +45,7 @@ export function buildTimelineSchema(): Promise<GraphQLSchema> {
       MetricsResolver,
       SubscriptionResolver,
       CustomerChangeResolver,
+      WebhookResolver,
     ],
     orphanedTypes: [CallEvent, EmailEvent, SocialMessageEvent, PurchaseEvent, SurveyResponseEvent],
     // The contract names the scalar DateTime; type-graphql's own is DateTimeISO.

@@ -21,6 +21,7 @@ import { CustomerErasureService } from '../privacy/customer-erasure.service';
 import { CustomerExportService } from '../privacy/customer-export.service';
 import { CustomerSearchService } from '../search/customer-search.service';
 import { TimelineService } from '../timeline/timeline.service';
+import { WebhookService } from '../webhooks/webhook.service';
 
 /** The services, created once per server process. */
 export function createServices(db: Database, config: Config) {
@@ -54,6 +55,7 @@ export function createServices(db: Database, config: Config) {
     experienceMetrics: new ExperienceMetricsService(db, serviceMetrics, lifecycleThresholds(config), config.CONVERSION_WINDOW),
     erasure: new CustomerErasureService(db, suppression),
     exports: new CustomerExportService(db),
+    webhooks: new WebhookService(db, config.WEBHOOK_ALLOW_PRIVATE_TARGETS),
   };
 }
 
