@@ -13,6 +13,7 @@ import { explainAnalyze, serverTimelineStatement, TIMELINE_INDEX, usesTimelineIn
 import { benchmarkAccessCost } from './access-cost';
 import { benchmarkHostileRequests } from './hostile-requests';
 import { benchmarkMetrics } from './metrics';
+import { benchmarkWebhooks } from './webhooks';
 import { benchmarkSearch } from './search';
 import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Summary } from './stats';
 import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeline-pages';
@@ -25,11 +26,12 @@ import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeli
  * - hostile: requests the query bounds refuse, and a flood they let through (./hostile-requests.ts);
  * - access: the agent card with and without access control (./access-cost.ts);
  * - metrics: service and experience metrics on a million events (./metrics.ts).
+ * - webhooks: recording throughput with and without webhooks, latency to the receiver, the outbox draining (./webhooks.ts).
  * `npm run bench`; BENCH_DATABASE_URL (or DATABASE_URL) picks a server, BENCH_ITERATIONS the sample
- * count, BENCH_ONLY=timeline, search, hostile, access or metrics runs one section.
+ * count, BENCH_ONLY=timeline, search, hostile, access, metrics or webhooks runs one section.
  */
 
-const SECTIONS = ['timeline', 'search', 'hostile', 'access', 'metrics'] as const;
+const SECTIONS = ['timeline', 'search', 'hostile', 'access', 'metrics', 'webhooks'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const DEEP_PAGE = 200;
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     if (sections.includes('hostile')) await inSection(cleanup, (section) => benchmarkHostileRequests(server, section));
     if (sections.includes('access')) await inSection(cleanup, (section) => benchmarkAccessCost(server, iterations, WARMUP, section));
     if (sections.includes('metrics')) await inSection(cleanup, (section) => benchmarkMetrics(server, Math.min(iterations, 100), 5, section));
+    if (sections.includes('webhooks')) await inSection(cleanup, (section) => benchmarkWebhooks(server, section));
   } finally {
     await cleanup.run();
   }

@@ -1,6 +1,7 @@
 import { createLogger } from '../src/core/logger';
 import { keyOf } from '../src/relay/global-id';
 import { createCustomer, unique } from './support/factories';
+import { openClient, subscribe, untilSubscribed } from './support/subscriptions';
 import { startTestServer, type TestServer } from './support/test-server';
 import { readmeSignatureCheck, startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
@@ -122,6 +123,10 @@ describe('webhooks', () => {
 
   it('disables a webhook whose receiver answers 410 Gone, and pauses one after failures in a row; resumed, it sends what it collected, in order', async () => {
     const paused = await startTestServer({ ...FAST, WEBHOOK_PAUSE_AFTER_FAILURES: '3', WEBHOOK_PAUSE_AFTER: '1s' });
+    // Admins hear of it as it happens.
+    const client = openClient(paused.url);
+    const notices = subscribe(client, `subscription { webhookChanged { webhookId state reason webhook { id state } } }`);
+    await untilSubscribed(paused, 1);
     try {
       const gone = await paused.data(CREATE, { input: { url: `${receiver.url}/gone`, topics: ['TIMELINE_EVENT_ADDED'], secret: SECRET } });
       const failing = await paused.data(CREATE, { input: { url: `${receiver.url}/failing`, topics: ['TIMELINE_EVENT_ADDED'], secret: SECRET } });
@@ -152,10 +157,40 @@ describe('webhooks', () => {
       };
       await receiver.waitFor((posts) => delivered(posts).length === 3);
       expect(delivered(receiver.posts)).toEqual(['2026-01-01T09:01:00.000Z', '2026-01-01T09:02:00.000Z', '2026-01-01T09:03:00.000Z']);
+      const heard = (await notices.waitFor(3)).map((r) => r.data!.webhookChanged);
+      expect(heard).toEqual(
+        expect.arrayContaining([
+          { webhookId: gone.createWebhook.webhook.id, state: 'DISABLED', reason: 'the receiver answered 410 Gone', webhook: { id: gone.createWebhook.webhook.id, state: 'DISABLED' } },
+          { webhookId: failing.createWebhook.webhook.id, state: 'PAUSED', reason: expect.stringMatching(/^\d+ failed attempts in a row since /), webhook: expect.any(Object) },
+          { webhookId: failing.createWebhook.webhook.id, state: 'ACTIVE', reason: null, webhook: { id: failing.createWebhook.webhook.id, state: 'ACTIVE' } },
+        ]),
+      );
     } finally {
+      notices.stop();
+      await client.dispose();
       await paused.stop();
     }
   }, 40_000);
+
+  it("keeps a hanging receiver to its own share: another webhook gets every change at once, and recording goes on", async () => {
+    const isolated = await startTestServer({ ...FAST, WEBHOOK_TIMEOUT_MS: '5000', WEBHOOK_CONCURRENCY_PER_WEBHOOK: '2' });
+    try {
+      const stuck = (await isolated.data(CREATE, { input: { url: `${receiver.url}/stuck`, topics: ['TIMELINE_EVENT_ADDED'], secret: SECRET } })).createWebhook.webhook.id;
+      const healthy = (await isolated.data(CREATE, { input: { url: `${receiver.url}/healthy`, topics: ['TIMELINE_EVENT_ADDED'], secret: SECRET } })).createWebhook.webhook.id;
+      receiver.answer = (post) => (post.json?.webhookId === stuck ? 'hang' : 200);
+      const customers = await Promise.all(Array.from({ length: 10 }, (_, i) => createCustomer(isolated, { displayName: `Isolated ${i}` })));
+      const { recordEvents } = await isolated.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, {
+        input: { events: Array.from({ length: 30 }, (_, i) => ({ call: { customerId: customers[i % 10].id, occurredAt: new Date(Date.UTC(2026, 2, 1, 9, i)).toISOString(), outcome: 'MISSED', source: 'pbx', externalId: unique('iso') } })) },
+      });
+      expect(recordEvents.results.every((r: any) => r.created)).toBe(true);
+      const forHook = (id: string) => receiver.posts.filter((p) => p.json?.webhookId === id);
+      await receiver.waitFor(() => new Set(forHook(healthy).map((p) => p.json.deliveryId)).size === 30, 4000);
+      // The stuck one holds at most its two slots, all still unanswered.
+      expect(forHook(stuck).length).toBeLessThanOrEqual(2);
+    } finally {
+      await isolated.stop();
+    }
+  }, 30_000);
 
   it('sends nothing more to a deleted webhook', async () => {
     const customerId = (await createCustomer(server, { displayName: 'Deleted Hook' })).id;

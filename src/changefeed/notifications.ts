@@ -9,6 +9,30 @@
 export const TIMELINE_CHANNEL = 'timeline_event';
 /** Channel of customer changes (profile, identifiers, preferences, merges). */
 export const CUSTOMER_CHANNEL = 'customer_change';
+/** Channel of webhooks paused, disabled or resumed, for admins (`webhookChanged`). */
+export const WEBHOOK_CHANNEL = 'webhook_change';
+
+/** A webhook's new state, as the dispatcher or an admin set it: {w: key, s: state, r: reason, t: time}. */
+export interface WebhookChangeNotice {
+  webhookKey: string;
+  state: string;
+  reason: string | null;
+  at: Date;
+}
+
+/** SQL of a NOTIFY for a webhook row `row` (with id, state, state_reason): delivered if and when the transaction commits. */
+export const notifyWebhookChangeSql = (row: string) =>
+  `pg_notify('${WEBHOOK_CHANNEL}', json_build_object('w', ${row}.id, 's', ${row}.state, 'r', ${row}.state_reason, 't', now())::text)`;
+
+export function parseWebhookPayload(payload: string): WebhookChangeNotice | null {
+  try {
+    const parsed = JSON.parse(payload) as { w?: unknown; s?: unknown; r?: unknown; t?: unknown };
+    if (typeof parsed.w !== 'string' || typeof parsed.s !== 'string') return null;
+    return { webhookKey: parsed.w, state: parsed.s, reason: typeof parsed.r === 'string' ? parsed.r : null, at: new Date(String(parsed.t)) };
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Key of the transaction-level advisory lock under which a recording transaction takes its stream

@@ -104,8 +104,8 @@ export const WEBHOOK_DEFAULTS = {
   pauseAfterFailures: 50,
   pauseAfter: '1h',
   /** POSTs in flight per server process, and per webhook (so one slow receiver cannot take them all). */
-  concurrency: 64,
-  concurrencyPerWebhook: 8,
+  concurrency: 256,
+  concurrencyPerWebhook: 32,
   /** How often an idle dispatcher looks for work. */
   pollMs: 100,
 } as const;

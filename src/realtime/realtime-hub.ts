@@ -3,7 +3,9 @@ import {
   CUSTOMER_CHANNEL,
   CustomerChangeKind,
   TIMELINE_CHANNEL,
+  WEBHOOK_CHANNEL,
   parseCustomerPayload,
+  parseWebhookPayload,
   parseTimelinePayload,
   type CustomerChangeMessage,
   type EventEntry,
@@ -23,6 +25,9 @@ import type { SubscriptionHooks, SubscriptionLimits, SubscriptionNote } from './
 import { NotificationListener } from './notification-listener';
 import { SubscriberIndex } from './subscriber-index';
 import { TimelineSubscription, type TimelineSubscriptionSpec } from './timeline-subscription';
+import { WebhookChange } from './webhook-change.types';
+import { WebhookChangeSubscription } from './webhook-change-subscription';
+import type { WebhookState } from '../webhooks/webhook.types';
 
 export interface RealtimeHubOptions {
   /** Where the LISTEN connection goes: the same database the services use. */
@@ -31,6 +36,8 @@ export interface RealtimeHubOptions {
   customers: CustomerLookup;
   log: Logger;
   limits: SubscriptionLimits;
+  /** Called on every notification, before it is delivered: something was committed (the webhook dispatcher looks for work). */
+  onCommitted?: () => void;
 }
 
 const CATCH_UP_PAGE = 1000;
@@ -47,6 +54,7 @@ const RECOVER_BACKOFF_MAX_MS = 2000;
 export class RealtimeHub {
   private readonly timelineSubscribers = new SubscriberIndex<TimelineSubscription>();
   private readonly changeSubscribers = new SubscriberIndex<CustomerChangeSubscription>();
+  private readonly webhookSubscribers = new Set<WebhookChangeSubscription>();
   private readonly queue: DeliveryQueue;
   private readonly listener: NotificationListener;
   /** Stream position up to which events have been handed to subscribers. */
@@ -82,9 +90,14 @@ export class RealtimeHub {
     );
     this.listener = new NotificationListener({
       connectionString: options.connectionString,
-      channels: [TIMELINE_CHANNEL, CUSTOMER_CHANNEL],
+      channels: [TIMELINE_CHANNEL, CUSTOMER_CHANNEL, WEBHOOK_CHANNEL],
       log: options.log,
-      onNotification: (notification) => this.queue.notify(notification),
+      onNotification: (notification) => {
+        // Webhook notices carry everything they say and follow no stream: straight to their subscribers.
+        if (notification.channel === WEBHOOK_CHANNEL) return this.dispatchWebhookChange(notification.payload);
+        this.options.onCommitted?.();
+        this.queue.notify(notification);
+      },
       onLost: () => {
         this.stats.listenerLost++;
         this.interrupted();
@@ -100,7 +113,7 @@ export class RealtimeHub {
 
   /** Subscriptions this process serves now. */
   get subscriberCount(): number {
-    return this.timelineSubscribers.size + this.changeSubscribers.size;
+    return this.timelineSubscribers.size + this.changeSubscribers.size + this.webhookSubscribers.size;
   }
 
   get isListening(): boolean {
@@ -116,7 +129,7 @@ export class RealtimeHub {
   /** Ends every subscription and the LISTEN connection. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const subscriber of [...this.timelineSubscribers.all(), ...this.changeSubscribers.all()]) await subscriber.return();
+    for (const subscriber of [...this.timelineSubscribers.all(), ...this.changeSubscribers.all(), ...this.webhookSubscribers]) await subscriber.return();
     await this.queue.idle();
     await this.listener.stop();
   }
@@ -155,6 +168,32 @@ export class RealtimeHub {
       if (!subscription.isEnded) this.changeSubscribers.add(subscription);
     });
     return subscription;
+  }
+
+  /** Registers a webhookChanged subscription (admins; checked by the resolver). */
+  subscribeWebhookChanges(hooks: SubscriptionHooks = {}): WebhookChangeSubscription {
+    let subscription!: WebhookChangeSubscription;
+    const onEnd = () => {
+      hooks.onEnd?.();
+      this.webhookSubscribers.delete(subscription);
+    };
+    subscription = new WebhookChangeSubscription(this.limits, { ...hooks, onEnd, onNote: (note) => this.note(note) });
+    this.webhookSubscribers.add(subscription);
+    return subscription;
+  }
+
+  private dispatchWebhookChange(payload: string | undefined): void {
+    const notice = payload ? parseWebhookPayload(payload) : null;
+    if (!notice) return void this.options.log.warn({ channel: WEBHOOK_CHANNEL }, 'realtime: unreadable notification ignored');
+    const change = Object.assign(new WebhookChange(), {
+      webhookKey: notice.webhookKey,
+      webhookId: toGlobalId('Webhook', notice.webhookKey),
+      state: notice.state as WebhookState,
+      reason: notice.state === 'ACTIVE' ? null : notice.reason,
+      occurredAt: notice.at,
+    });
+    this.round++;
+    for (const subscriber of this.webhookSubscribers) subscriber.offer(change, this.round);
   }
 
   /** The highest stream position handed out so far (committed or not). */

@@ -8,6 +8,10 @@ import { keyOf } from '../relay/global-id';
 import { TimelineEvent } from '../timeline/timeline-event.types';
 import { checkTimelineFilter, TimelineFilter } from '../timeline/timeline-filter';
 import { CustomerChange } from './customer-change.types';
+import { WebhookChange } from './webhook-change.types';
+import { Webhook } from '../webhooks/webhook.types';
+import { webhookFromRow } from '../webhooks/webhook-rows';
+import type { WebhooksContext } from '../webhooks/webhooks.context';
 import { DEFAULT_SUBSCRIPTION_LIMITS_TEXT } from './limits';
 import type { SubscriptionHooks } from './live-queue';
 import type { RealtimeContext } from './realtime.context';
@@ -100,6 +104,28 @@ export class SubscriptionResolver {
     _id: string | null,
   ): CustomerChange {
     return change;
+  }
+}
+
+@Resolver(() => WebhookChange)
+export class WebhookChangeResolver {
+  @Subscription(() => WebhookChange, {
+    description:
+      'Webhooks paused after failures in a row, disabled by a 410 Gone, or resumed or paused by an admin, as each change commits. ADMIN. Live only: after a disconnect, read `webhooks`. ' +
+      `Bounds: ${DEFAULT_SUBSCRIPTION_LIMITS_TEXT}`,
+    subscribe: ({ context }) => {
+      requireScopes(context as RealtimeContext, 'webhookChanged', [Scope.ADMIN]);
+      return (context as RealtimeContext).realtime.subscribeWebhookChanges(hooksFor(context as RealtimeContext));
+    },
+  })
+  webhookChanged(@Root() change: WebhookChange): WebhookChange {
+    return change;
+  }
+
+  @FieldResolver(() => Webhook, { nullable: true, description: 'The webhook as it is when the change is delivered; null when it has been deleted since.' })
+  async webhook(@Root() change: WebhookChange, @Ctx() { services }: WebhooksContext): Promise<Webhook | null> {
+    const row = await services.webhooks.byId(change.webhookKey);
+    return row ? webhookFromRow(row) : null;
   }
 }
 

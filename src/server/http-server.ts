@@ -114,6 +114,7 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   });
   await apollo.start();
 
+  const webhooks = config.WEBHOOK_DISPATCHER ? new WebhookDispatcher(database, webhookSettings(config), log) : null;
   // Subscriptions: one LISTEN connection for this process, graphql-ws on the same port and path.
   const connectionString = (options.db.options as { url?: string }).url;
   if (!connectionString) throw new Error('the data source must be configured with a url');
@@ -123,10 +124,11 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
     customers: services.customers,
     log,
     limits: { maxQueued: config.SUBSCRIPTION_MAX_QUEUED, maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES, replayPageSize: config.SUBSCRIPTION_REPLAY_PAGE_SIZE },
+    // A commit announced: its webhook deliveries are due now, sooner than the next poll.
+    onCommitted: () => webhooks?.wake(),
   });
   await realtime.start();
   const subscriptions = attachSubscriptionServer({ httpServer, schema, services, hub: realtime, log, config, limits });
-  const webhooks = config.WEBHOOK_DISPATCHER ? new WebhookDispatcher(database, webhookSettings(config), log) : null;
   webhooks?.start();
   const demoAgentKey = options.demoAgentKey ?? null;
   // The demo key only for a browser on this machine: anyone else who reaches the port brings their own.

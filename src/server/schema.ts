@@ -10,7 +10,7 @@ import { CustomerResolver } from '../customers/customer.resolver';
 import { RecordEventResolver } from '../ingest/record-event.resolver';
 import { MergeResolver } from '../merges/merge.resolver';
 import { CustomerPreferencesResolver, PreferencesResolver } from '../preferences/preferences.resolver';
-import { CustomerChangeResolver, SubscriptionResolver } from '../realtime/subscription.resolver';
+import { CustomerChangeResolver, SubscriptionResolver, WebhookChangeResolver } from '../realtime/subscription.resolver';
 import { NodeResolver } from '../relay/node.resolver';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
 import { MetricsResolver } from '../metrics/metrics.resolver';
@@ -46,6 +46,7 @@ export function buildTimelineSchema(): Promise<GraphQLSchema> {
       SubscriptionResolver,
       CustomerChangeResolver,
       WebhookResolver,
+      WebhookChangeResolver,
     ],
     orphanedTypes: [CallEvent, EmailEvent, SocialMessageEvent, PurchaseEvent, SurveyResponseEvent],
     // The contract names the scalar DateTime; type-graphql's own is DateTimeISO.

@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger';
+import { notifyWebhookChangeSql } from '../changefeed/notifications';
 import type { Database } from '../db/database';
 import { toGlobalId } from '../relay/global-id';
 import { payloadsFor, type ClaimedDelivery } from './webhook-payloads';
@@ -68,6 +69,7 @@ export class WebhookDispatcher {
   private outcomes: Outcome[] = [];
   private flushing: Promise<void> | null = null;
   private waitingForDatabase = false;
+  private wokenWhileBusy = false;
 
   /** Counters since start, for logs, tests and benchmarks. */
   readonly stats = { attempts: 0, delivered: 0, failed: 0, paused: 0 };
@@ -98,18 +100,22 @@ export class WebhookDispatcher {
 
   /** Look for work now rather than at the next poll. */
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    // Woken while claiming: that claim may have missed what woke it, so the next idle is skipped.
+    else this.wokenWhileBusy = true;
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       try {
         const free = this.settings.concurrency - this.inFlight;
-        if (free <= 0) {
+        // With POSTs in flight, claim again once a quarter of the slots are free (or at the next
+        // poll): fewer, larger claims cost the database less than one per finished POST.
+        if (free <= 0 || (this.inFlight > 0 && free < this.settings.concurrency / 4 && !this.wokenWhileBusy)) {
           await this.idle(this.settings.pollMs);
           continue;
         }
-        const claimed = await this.claim(Math.min(free, 100));
+        const claimed = await this.claim(Math.min(free, 500));
         this.waitingForDatabase = false;
         if (claimed.length === 0) {
           await this.idle(this.settings.pollMs);
@@ -135,6 +141,10 @@ export class WebhookDispatcher {
   }
 
   private idle(ms: number): Promise<void> {
+    if (this.wokenWhileBusy) {
+      this.wokenWhileBusy = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       const self = this;
@@ -151,19 +161,21 @@ export class WebhookDispatcher {
     const perWebhook = [...this.inFlightPerWebhook.entries()];
     const rows = await this.db.query<ClaimRow>(
       `WITH heads AS (
-         -- The oldest pending delivery of each webhook for each customer: the only one that may go.
-         SELECT DISTINCT ON (webhook_id, customer_id) id FROM webhook_delivery
-         WHERE state = 'PENDING' ORDER BY webhook_id, customer_id, sequence),
+         -- Due deliveries, oldest first, that are the oldest pending one of their webhook for their
+         -- customer (the only one that may go): found from the due index, each checked by one probe.
+         SELECT d.id, d.webhook_id, d.next_attempt_at FROM webhook_delivery d
+         WHERE d.state = 'PENDING' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+           AND NOT EXISTS (SELECT 1 FROM webhook_delivery p WHERE p.webhook_id = d.webhook_id AND p.customer_id = d.customer_id AND p.state = 'PENDING' AND p.sequence < d.sequence)
+         ORDER BY d.next_attempt_at LIMIT $1 * 4),
        ranked AS (
-         SELECT d.id, row_number() OVER (PARTITION BY d.webhook_id ORDER BY d.next_attempt_at) AS n, d.webhook_id
-         FROM webhook_delivery d JOIN heads h ON h.id = d.id JOIN webhook w ON w.id = d.webhook_id AND w.state = 'ACTIVE'
-         WHERE d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())),
+         SELECT h.id, h.webhook_id, h.next_attempt_at, row_number() OVER (PARTITION BY h.webhook_id ORDER BY h.next_attempt_at) AS n
+         FROM heads h JOIN webhook w ON w.id = h.webhook_id AND w.state = 'ACTIVE'),
        due AS (
          SELECT d.id FROM webhook_delivery d JOIN ranked r ON r.id = d.id
          LEFT JOIN unnest($3::uuid[], $4::int[]) AS busy(webhook_id, sending) ON busy.webhook_id = r.webhook_id
          -- Rechecked on the locked row: another process may have claimed or finished it meanwhile.
          WHERE r.n <= $5 - coalesce(busy.sending, 0) AND d.state = 'PENDING' AND (d.lease_until IS NULL OR d.lease_until < now())
-         ORDER BY d.next_attempt_at LIMIT $1
+         ORDER BY r.next_attempt_at LIMIT $1
          FOR UPDATE OF d SKIP LOCKED),
        claimed AS (
          UPDATE webhook_delivery d SET lease_until = now() + make_interval(secs => $2), attempt = d.attempt + 1
@@ -212,7 +224,8 @@ export class WebhookDispatcher {
 
   private scheduleFlush(): void {
     if (this.flushing) return;
-    this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
+    // A few milliseconds' outcomes in one transaction, rather than one each.
+    this.flushing = new Promise<void>((resolve) => setTimeout(resolve, 20))
       .then(() => this.flush())
       .catch((error) => this.trouble(error, 'webhooks: could not record delivery outcomes; their leases will expire and they will be sent again'))
       .finally(() => {
@@ -256,6 +269,17 @@ export class WebhookDispatcher {
          WHERE d.id = r.id AND d.state = 'PENDING'`,
         [outcomes.map((o) => o.delivery.id), ok, outcomes.map((o) => o.result.status), outcomes.map((o) => o.result.error), nextAt, giveUp, outcomes.map((o) => o.at)],
       );
+      // A failed head holds back its customer's later deliveries for that webhook until its retry:
+      // they wait as long, so they do not crowd the due index meanwhile.
+      const retried = outcomes.map((o, i) => (!ok[i] && !giveUp[i] ? i : -1)).filter((i) => i >= 0);
+      if (retried.length) {
+        await sql.query(
+          `UPDATE webhook_delivery s SET next_attempt_at = greatest(s.next_attempt_at, r.next_at)
+           FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS r(webhook_id, customer_id, next_at)
+           WHERE s.webhook_id = r.webhook_id AND s.customer_id = r.customer_id AND s.state = 'PENDING'`,
+          [retried.map((i) => outcomes[i].delivery.webhookId), retried.map((i) => outcomes[i].delivery.customerKey), retried.map((i) => nextAt[i])],
+        );
+      }
       await sql.query(
         `UPDATE webhook w SET
            consecutive_failures = CASE WHEN s.any_success THEN s.failures ELSE w.consecutive_failures + s.failures END,
@@ -265,14 +289,16 @@ export class WebhookDispatcher {
         [webhooks.map(([id]) => id), webhooks.map(([, s]) => s.anySuccess), webhooks.map(([, s]) => s.trailingFailures)],
       );
       return sql.query<{ id: string; state: string; state_reason: string }>(
-        `UPDATE webhook SET
+        `WITH changed AS (UPDATE webhook SET
            state = CASE WHEN id = ANY($1::uuid[]) THEN 'DISABLED' ELSE 'PAUSED' END,
            state_reason = CASE WHEN id = ANY($1::uuid[]) THEN 'the receiver answered 410 Gone'
                                ELSE consecutive_failures || ' failed attempts in a row since ' || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') END,
            state_changed_at = now(), updated_at = now()
          WHERE state = 'ACTIVE' AND id = ANY($2::uuid[])
            AND (id = ANY($1::uuid[]) OR (consecutive_failures >= $3 AND failing_since <= now() - make_interval(secs => $4)))
-         RETURNING id, state, state_reason`,
+         RETURNING id, state, state_reason)
+         -- Admins subscribed to webhookChanged hear of it when this commits.
+         SELECT c.id, c.state, c.state_reason, ${notifyWebhookChangeSql('c')} FROM changed c`,
         [webhooks.filter(([, s]) => s.gone).map(([id]) => id), webhooks.map(([id]) => id), this.settings.pauseAfterFailures, this.settings.pauseAfterMs / 1000],
       );
     });

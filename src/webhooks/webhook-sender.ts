@@ -26,8 +26,8 @@ export class WebhookSender {
     allowPrivateTargets: boolean,
   ) {
     const lookup = guardedLookup(allowPrivateTargets);
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16, lookup } as http.AgentOptions);
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16, lookup } as https.AgentOptions);
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64, lookup } as http.AgentOptions);
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 64, lookup } as https.AgentOptions);
   }
 
   send(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {

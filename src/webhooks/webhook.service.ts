@@ -1,3 +1,4 @@
+import { notifyWebhookChangeSql } from '../changefeed/notifications';
 import { Channel, EventKind } from '../core/enums';
 import { UserErrorCode, UserInputProblem, UserError } from '../core/errors';
 import type { Database } from '../db/database';
@@ -68,6 +69,7 @@ export class WebhookService {
         [key, change.url ?? null, change.topics ? [...new Set(change.topics)] : null, change.active ?? null],
       );
       if (!row) throw UserInputProblem.one(UserErrorCode.NOT_FOUND, 'No webhook has this id.', ['input', 'id']);
+      if (change.active != null) await sql.query(`SELECT ${notifyWebhookChangeSql('w')} FROM webhook w WHERE w.id = $1`, [key]);
       // Resumed: what waited for a retry goes now, in order.
       if (change.active) await sql.query(`UPDATE webhook_delivery SET next_attempt_at = now() WHERE webhook_id = $1 AND state = 'PENDING'`, [key]);
       return row;

@@ -1,0 +1,188 @@
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { loadConfig } from '../src/core/config';
+import { createDataSource } from '../src/db/data-source';
+import { migrate } from '../src/db/migrate';
+import { toGlobalId } from '../src/relay/global-id';
+import { createBenchKey, Role } from './bench-credentials';
+import type { BenchServer } from './bench-database';
+import { headersFor, startServer, type RunningServer } from './bench-server';
+import type { Cleanup } from './cleanup';
+import { insertCustomers } from './load-timelines';
+import { formatTable, milliseconds, seconds, summarise } from './stats';
+
+/**
+ * Webhooks under load: recordEvents throughput without and with three webhooks (closed loop,
+ * four writers), then 500 events/s offered for 60 s to three webhooks on a local receiver (in a
+ * worker thread, so it does not share the server's event loop): latency from the change's
+ * transaction to the POST's arrival, p50 and p99, and the outbox's pending deliveries over time
+ * until it drains. BENCH_WEBHOOK_RATE, BENCH_WEBHOOK_SECONDS and BENCH_WEBHOOK_THROUGHPUT_SECONDS resize it.
+ */
+const RATE = Number(process.env.BENCH_WEBHOOK_RATE ?? 500);
+const SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 60);
+const THROUGHPUT_SECONDS = Number(process.env.BENCH_WEBHOOK_THROUGHPUT_SECONDS ?? 15);
+const CUSTOMERS = 1000;
+const BATCH = 10;
+const WRITERS = 4;
+const WEBHOOKS = 3;
+
+/** The receiver: answers 200 at once, and keeps for each POST how long after its change's transaction it arrived. */
+const RECEIVER = `
+const http = require('node:http');
+const { parentPort } = require('node:worker_threads');
+const latencies = [];
+let posts = 0;
+const ids = new Set();
+let duplicates = 0;
+const server = http.createServer({ keepAliveTimeout: 60000 }, (req, res) => {
+  let body = '';
+  req.on('data', (chunk) => (body += chunk));
+  req.on('end', () => {
+    const arrived = Date.now();
+    posts++;
+    const id = req.headers['x-timeline-delivery'];
+    if (ids.has(id)) duplicates++; else ids.add(id);
+    try { latencies.push(arrived - Date.parse(JSON.parse(body).committedAt)); } catch {}
+    res.end('ok');
+  });
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', (message) => {
+  if (message === 'report') parentPort.postMessage({ posts, duplicates, latencies: latencies.splice(0) });
+});
+`;
+
+interface ReceiverReport {
+  posts: number;
+  duplicates: number;
+  latencies: number[];
+}
+
+export async function benchmarkWebhooks(server: BenchServer, cleanup: Cleanup): Promise<void> {
+  console.log(`\n## webhooks: ${WEBHOOKS} webhooks on a local receiver`);
+  const database = await server.createDatabase();
+  cleanup.add('drop the webhooks benchmark database', () => database.release());
+  const db = createDataSource({ url: database.url, poolSize: 10 });
+  await db.initialize();
+  cleanup.add('close the data source', () => db.destroy());
+  await migrate(db);
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', GRAPHIQL: 'false', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', CONSOLE: 'false' });
+  const customers = (await insertCustomers(db, Array.from({ length: CUSTOMERS }, (_, i) => `Webhook Customer ${i + 1}`))).map((key) => toGlobalId('Customer', key));
+
+  const worker = new Worker(RECEIVER, { eval: true });
+  cleanup.add('stop the receiver', () => worker.terminate().then(() => undefined));
+  const port = await new Promise<number>((resolve) => worker.once('message', (message: { port: number }) => resolve(message.port)));
+  const report = () =>
+    new Promise<ReceiverReport>((resolve) => {
+      worker.once('message', resolve);
+      worker.postMessage('report');
+    });
+
+  const served = await startServer(db, config, cleanup);
+  const integration: RunningServer = { url: served.url, secret: await createBenchKey(db, Role.INTEGRATION, 'benchmark integration') };
+  const admin: RunningServer = { url: served.url, secret: await createBenchKey(db, Role.ADMIN, 'benchmark admin') };
+  let sequence = 0;
+  const recordBatch = async () => {
+    const events = Array.from({ length: BATCH }, () => ({
+      socialMessage: {
+        customerId: customers[Math.floor(Math.random() * customers.length)],
+        occurredAt: new Date().toISOString(),
+        direction: 'INBOUND',
+        platform: 'instagram',
+        handle: '@bench',
+        text: 'Where is my order?',
+        source: 'bench',
+        externalId: `webhook-bench-${++sequence}`,
+      },
+    }));
+    const response = await fetch(integration.url, {
+      method: 'POST',
+      headers: headersFor(integration),
+      body: JSON.stringify({ query: `mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, variables: { input: { events } } }),
+    });
+    const body = (await response.json()) as { errors?: unknown; data?: { recordEvents: { results: { created: boolean }[] } } };
+    if (body.errors || !body.data?.recordEvents.results.every((r) => r.created)) throw new Error(`recordEvents failed: ${JSON.stringify(body).slice(0, 300)}`);
+  };
+  const closedLoop = async () => {
+    const until = performance.now() + THROUGHPUT_SECONDS * 1000;
+    let batches = 0;
+    await Promise.all(
+      Array.from({ length: WRITERS }, async () => {
+        while (performance.now() < until) {
+          await recordBatch();
+          batches++;
+        }
+      }),
+    );
+    return (batches * BATCH) / THROUGHPUT_SECONDS;
+  };
+  const pending = async () => Number((await db.query(`SELECT count(*) AS n FROM webhook_delivery WHERE state = 'PENDING'`))[0].n);
+  const drain = async (timeoutMs: number) => {
+    const started = performance.now();
+    while ((await pending()) > 0 && performance.now() - started < timeoutMs) await new Promise((resolve) => setTimeout(resolve, 100));
+    return performance.now() - started;
+  };
+
+  // Open loop: a batch every BATCH/RATE seconds, whatever the answers take; each batch timed, the outbox sampled.
+  const openLoop = async () => {
+    const interval = (BATCH / RATE) * 1000;
+    const started = performance.now();
+    const samples: string[] = [];
+    const sampler = setInterval(() => void pending().then((n) => samples.push(`${Math.round((performance.now() - started) / 1000)}s: ${n}`)), 5000);
+    const inFlight: Promise<void>[] = [];
+    const batchTimes: number[] = [];
+    let late = 0;
+    for (let next = started; next < started + SECONDS * 1000; next += interval) {
+      const wait = next - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      else late++;
+      const sent = performance.now();
+      inFlight.push(recordBatch().then(() => void batchTimes.push(performance.now() - sent)));
+    }
+    await Promise.all(inFlight);
+    clearInterval(sampler);
+    return { recording: summarise(batchTimes), samples, late, started, ended: performance.now() };
+  };
+
+  await closedLoop();
+  const without = await closedLoop();
+  console.log(`load        ${RATE} events/s (recordEvents of ${BATCH}) for ${SECONDS} s without webhooks, then the same to ${WEBHOOKS} webhooks on TIMELINE_EVENT_ADDED`);
+  const quiet = await openLoop();
+  for (let i = 0; i < WEBHOOKS; i++) {
+    const response = await fetch(admin.url, {
+      method: 'POST',
+      headers: headersFor(admin),
+      body: JSON.stringify({
+        query: `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { userErrors { message } } }`,
+        variables: { input: { url: `http://127.0.0.1:${port}/hook/${i}`, topics: ['TIMELINE_EVENT_ADDED'] } },
+      }),
+    });
+    const body = (await response.json()) as { data?: { createWebhook: { userErrors: unknown[] } } };
+    if (!body.data || body.data.createWebhook.userErrors.length) throw new Error(`createWebhook failed: ${JSON.stringify(body)}`);
+  }
+  const withWebhooks = await closedLoop();
+  const throughputDrain = await drain(300_000);
+  await report();
+  const loud = await openLoop();
+  const drained = await drain(600_000);
+  console.log(
+    `throughput  recordEvents(${BATCH}) from ${WRITERS} writers for ${THROUGHPUT_SECONDS} s each: ${Math.round(without)} events/s without webhooks, ` +
+      `${Math.round(withWebhooks)} with ${WEBHOOKS} (the outbox drained ${seconds(throughputDrain)} after)`,
+  );
+
+  const received = await report();
+  const latency = summarise(received.latencies);
+  const expectedPosts = received.latencies.length;
+  console.log(`outbox      pending deliveries every 5 s: ${loud.samples.join(', ')}; drained ${seconds(drained)} after the load ended`);
+  console.log(`received    ${received.posts.toLocaleString('en-US')} POSTs, ${received.duplicates} repeated; ${quiet.late} and ${loud.late} batches started late`);
+
+  const rows = [
+    ['commit → POST arrival (from the transaction time): p50 / p99', '', `${milliseconds(latency.median)} / ${milliseconds(latency.p99)} ms (${expectedPosts.toLocaleString('en-US')} POSTs)`],
+    ['recording throughput with webhooks ÷ without, saturated', '>= 90 %', `${((withWebhooks / without) * 100).toFixed(1)} % (${Math.round(withWebhooks)} / ${Math.round(without)} events/s)`],
+    [`recordEvents(${BATCH}) at ${RATE} events/s: p50 / p99 without webhooks`, '', `${milliseconds(quiet.recording.median)} / ${milliseconds(quiet.recording.p99)} ms`],
+    [`recordEvents(${BATCH}) at ${RATE} events/s: p50 / p99 with ${WEBHOOKS} webhooks`, '', `${milliseconds(loud.recording.median)} / ${milliseconds(loud.recording.p99)} ms`],
+    ['outbox after the load', 'drains', `empty ${seconds(drained)} after the load ended`],
+  ];
+  console.log(`\n${formatTable(['figure', 'goal', 'measured'], rows)}`);
+}
+
