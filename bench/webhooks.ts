@@ -13,14 +13,15 @@ import { formatTable, milliseconds, seconds, summarise } from './stats';
 
 /**
  * Webhooks under load: recordEvents throughput without and with three webhooks (closed loop,
- * four writers), then 500 events/s offered for 60 s to three webhooks on a local receiver (in a
+ * four writers, windows of each taken in turn), then 500 events/s offered for 60 s to three webhooks on a local receiver (in a
  * worker thread, so it does not share the server's event loop): latency from the change's
  * transaction to the POST's arrival, p50 and p99, and the outbox's pending deliveries over time
  * until it drains. BENCH_WEBHOOK_RATE, BENCH_WEBHOOK_SECONDS and BENCH_WEBHOOK_THROUGHPUT_SECONDS resize it.
  */
 const RATE = Number(process.env.BENCH_WEBHOOK_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 60);
-const THROUGHPUT_SECONDS = Number(process.env.BENCH_WEBHOOK_THROUGHPUT_SECONDS ?? 15);
+const THROUGHPUT_SECONDS = Number(process.env.BENCH_WEBHOOK_THROUGHPUT_SECONDS ?? 5);
+const ROUNDS = 3;
 const CUSTOMERS = 1000;
 const BATCH = 10;
 const WRITERS = 4;
@@ -66,7 +67,9 @@ export async function benchmarkWebhooks(server: BenchServer, cleanup: Cleanup): 
   await db.initialize();
   cleanup.add('close the data source', () => db.destroy());
   await migrate(db);
-  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', GRAPHIQL: 'false', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', CONSOLE: 'false' });
+  // BENCH_WEBHOOK_DISPATCHER=false: no deliveries sent, to measure what writing the outbox alone costs recording.
+  const dispatching = process.env.BENCH_WEBHOOK_DISPATCHER !== 'false';
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', GRAPHIQL: 'false', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', CONSOLE: 'false', WEBHOOK_DISPATCHER: String(dispatching) });
   const customers = (await insertCustomers(db, Array.from({ length: CUSTOMERS }, (_, i) => `Webhook Customer ${i + 1}`))).map((key) => toGlobalId('Customer', key));
 
   const worker = new Worker(RECEIVER, { eval: true });
@@ -144,31 +147,52 @@ export async function benchmarkWebhooks(server: BenchServer, cleanup: Cleanup): 
     return { recording: summarise(batchTimes), samples, late, started, ended: performance.now() };
   };
 
+  let webhookIds: string[] = [];
+  const setWebhooks = async (on: boolean) => {
+    for (const id of on ? Array.from({ length: WEBHOOKS }, (_, i) => String(i)) : webhookIds) {
+      const response = await fetch(admin.url, {
+        method: 'POST',
+        headers: headersFor(admin),
+        body: JSON.stringify(
+          on
+            ? { query: `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } userErrors { message } } }`, variables: { input: { url: `http://127.0.0.1:${port}/hook/${id}`, topics: ['TIMELINE_EVENT_ADDED'] } } }
+            : { query: `mutation ($id: ID!) { deleteWebhook(input: { id: $id }) { webhook { id } userErrors { message } } }`, variables: { id } },
+        ),
+      });
+      const body = (await response.json()) as { data?: Record<string, { webhook: { id: string } | null; userErrors: unknown[] }> };
+      const answer = body.data && Object.values(body.data)[0];
+      if (!answer || answer.userErrors.length || !answer.webhook) throw new Error(`webhook change failed: ${JSON.stringify(body)}`);
+      if (on) webhookIds.push(answer.webhook.id);
+    }
+    if (!on) webhookIds = [];
+  };
+
+  // Saturated: windows without and with webhooks taken in turn, so that the tables growing and
+  // the machine's other load fall on both alike; the outbox drained before each window.
   await closedLoop();
-  const without = await closedLoop();
+  const rates = { without: [] as number[], with: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    rates.without.push(await closedLoop());
+    await setWebhooks(true);
+    rates.with.push(await closedLoop());
+    if (dispatching) await drain(300_000);
+    await setWebhooks(false);
+  }
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const without = mean(rates.without);
+  const withWebhooks = mean(rates.with);
+  console.log(
+    `throughput  recordEvents(${BATCH}) from ${WRITERS} writers, ${ROUNDS} windows of ${THROUGHPUT_SECONDS} s each way: ${Math.round(without)} events/s without webhooks ` +
+      `(${rates.without.map(Math.round).join(', ')}), ${Math.round(withWebhooks)} with ${WEBHOOKS} (${rates.with.map(Math.round).join(', ')})${dispatching ? '' : ', writing the outbox only (no dispatcher)'}`,
+  );
+  if (!dispatching) return;
+  await report();
+
   console.log(`load        ${RATE} events/s (recordEvents of ${BATCH}) for ${SECONDS} s without webhooks, then the same to ${WEBHOOKS} webhooks on TIMELINE_EVENT_ADDED`);
   const quiet = await openLoop();
-  for (let i = 0; i < WEBHOOKS; i++) {
-    const response = await fetch(admin.url, {
-      method: 'POST',
-      headers: headersFor(admin),
-      body: JSON.stringify({
-        query: `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { userErrors { message } } }`,
-        variables: { input: { url: `http://127.0.0.1:${port}/hook/${i}`, topics: ['TIMELINE_EVENT_ADDED'] } },
-      }),
-    });
-    const body = (await response.json()) as { data?: { createWebhook: { userErrors: unknown[] } } };
-    if (!body.data || body.data.createWebhook.userErrors.length) throw new Error(`createWebhook failed: ${JSON.stringify(body)}`);
-  }
-  const withWebhooks = await closedLoop();
-  const throughputDrain = await drain(300_000);
-  await report();
+  await setWebhooks(true);
   const loud = await openLoop();
   const drained = await drain(600_000);
-  console.log(
-    `throughput  recordEvents(${BATCH}) from ${WRITERS} writers for ${THROUGHPUT_SECONDS} s each: ${Math.round(without)} events/s without webhooks, ` +
-      `${Math.round(withWebhooks)} with ${WEBHOOKS} (the outbox drained ${seconds(throughputDrain)} after)`,
-  );
 
   const received = await report();
   const latency = summarise(received.latencies);

@@ -2,9 +2,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Webhooks and their outbox. A change's transaction writes one `webhook_delivery` per webhook
- * that wants it, so nothing committed is lost by a crash before it is sent. `sequence` follows
+ * that wants it, so nothing committed is lost by a crash before it is sent. Its `id` follows
  * insertion, which for one customer is commit order (a customer's writes take its lock), and the
- * dispatcher sends a webhook's deliveries for one customer in that order.
+ * dispatcher sends a webhook's deliveries for one customer in that order. A bigint that only
+ * grows keeps the outbox's inserts cheap: every recording writes into it.
  */
 export class Webhooks1764900000000 implements MigrationInterface {
   name = 'Webhooks1764900000000';
@@ -35,8 +36,7 @@ export class Webhooks1764900000000 implements MigrationInterface {
     await db.query(`CREATE INDEX webhook_receiving ON webhook (id) INCLUDE (topics, customer_id, kinds, channels) WHERE state IN ('ACTIVE', 'PAUSED')`);
     await db.query(`
       CREATE TABLE webhook_delivery (
-        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        sequence bigserial NOT NULL,
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         webhook_id uuid NOT NULL REFERENCES webhook (id),
         topic text NOT NULL,
         customer_id uuid NOT NULL,
@@ -50,9 +50,9 @@ export class Webhooks1764900000000 implements MigrationInterface {
         delivered_at timestamptz,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await db.query(`CREATE INDEX webhook_delivery_pending ON webhook_delivery (webhook_id, customer_id, sequence) INCLUDE (next_attempt_at, lease_until) WHERE state = 'PENDING'`);
+    await db.query(`CREATE INDEX webhook_delivery_pending ON webhook_delivery (webhook_id, customer_id, id) WHERE state = 'PENDING'`);
     await db.query(`CREATE INDEX webhook_delivery_due ON webhook_delivery (next_attempt_at) WHERE state = 'PENDING'`);
-    await db.query(`CREATE INDEX webhook_delivery_history ON webhook_delivery (webhook_id, created_at DESC, id DESC)`);
+    await db.query(`CREATE INDEX webhook_delivery_history ON webhook_delivery (webhook_id, id DESC)`);
   }
 
   async down(db: QueryRunner): Promise<void> {

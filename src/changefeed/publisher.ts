@@ -1,13 +1,13 @@
 import type { Sql } from '../db/database';
 import { CUSTOMER_CHANNEL, STREAM_LOCK_KEY, TIMELINE_CHANNEL, timelinePayloads, type CustomerChangeNotice, type EventEntry } from './notifications';
-import { customerDeliveriesCte, eventDeliveriesCte } from './webhook-outbox';
+import { customerDeliveriesCte } from './webhook-outbox';
 
 /**
  * Announces events a transaction created, as its last step before COMMIT: takes the stream lock,
  * gives the events their stream positions (in the order given) and queues the notification.
  * The lock is held until the transaction ends, so positions are handed out in commit order, and
- * NOTIFY goes out only if the transaction commits. The same statement writes the events'
- * webhook deliveries. Answers each event's stream position by key.
+ * NOTIFY goes out only if the transaction commits. (The events' webhook deliveries were written
+ * by the statement that inserted them, outside the lock.) Answers each event's stream position by key.
  * Callers: only transactions that created events; nothing to do for an empty list.
  */
 export async function announceTimelineEvents(sql: Sql, eventKeys: readonly string[]): Promise<Map<string, string>> {
@@ -25,8 +25,7 @@ export async function announceTimelineEvents(sql: Sql, eventKeys: readonly strin
      updated AS (
        -- (e.id = ANY: a key lookup whatever the planner guesses about the CTE's size)
        UPDATE timeline_event e SET stream_position = numbered.position FROM numbered WHERE e.id = numbered.id AND e.id = ANY($1::bigint[])
-       RETURNING e.id, e.customer_id, e.stream_position, e.kind, e.channel),
-     ${eventDeliveriesCte('webhook_deliveries', 'updated')}
+       RETURNING e.id, e.customer_id, e.stream_position)
      SELECT id::text, customer_id::text, stream_position::text,
        CASE WHEN $2 THEN (
          SELECT pg_notify($3, json_build_object('e', json_agg(json_build_array(u.stream_position::text, u.id::text, u.customer_id::text) ORDER BY u.stream_position))::text)

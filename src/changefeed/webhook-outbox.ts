@@ -1,10 +1,10 @@
 /**
- * SQL that writes a change's webhook deliveries in the change's own statement, so they commit
- * (or vanish) with it and cost no extra round trip. Each is a data-modifying CTE to add to a
- * statement's WITH list; what a delivery carries is ids and kinds only (personal values are read
- * when it is sent, and only for webhooks allowed them).
+ * SQL that writes a change's webhook deliveries in the change's own transaction, so they commit
+ * (or vanish) with it, as a data-modifying CTE of a statement the change runs anyway (no extra
+ * round trip). What a
+ * delivery carries is ids and kinds only (personal values are read when it is sent, and only
+ * for webhooks allowed them).
  */
-
 /** Webhooks that still take changes: active ones, and paused ones (resumed, they send what they missed). */
 const RECEIVING = `w.state IN ('ACTIVE', 'PAUSED')`;
 
@@ -13,17 +13,19 @@ const FOR_CUSTOMER = (customerColumn: string) =>
   `(w.customer_id IS NULL OR w.customer_id = ${customerColumn} OR EXISTS (SELECT 1 FROM customer fc WHERE fc.id = w.customer_id AND fc.merged_into = ${customerColumn}))`;
 
 /**
- * Deliveries of TIMELINE_EVENT_ADDED for the rows of `source` (a CTE or table with id,
- * customer_id, kind, channel and stream_position), in stream order.
+ * Deliveries of TIMELINE_EVENT_ADDED for the rows of `source` (the events a statement inserts:
+ * id, customer_id, kind, channel), in id order. Written by the inserting statement itself, not
+ * by the one that announces the events, which holds the stream lock every recording waits for;
+ * a customer's deliveries keep its commit order through the customer's own lock.
  */
 export function eventDeliveriesCte(name: string, source: string): string {
   return `${name} AS (
     INSERT INTO webhook_delivery (webhook_id, topic, customer_id, change)
-    SELECT w.id, 'TIMELINE_EVENT_ADDED', e.customer_id, jsonb_build_object('eventKey', e.id::text, 'streamPosition', e.stream_position::text)
+    SELECT w.id, 'TIMELINE_EVENT_ADDED', e.customer_id, jsonb_build_object('eventKey', e.id::text)
     FROM ${source} e JOIN webhook w ON ${RECEIVING} AND 'TIMELINE_EVENT_ADDED' = ANY(w.topics)
       AND ${FOR_CUSTOMER('e.customer_id')}
       AND (w.kinds IS NULL OR e.kind = ANY(w.kinds)) AND (w.channels IS NULL OR e.channel = ANY(w.channels))
-    ORDER BY e.stream_position, w.id
+    ORDER BY e.id, w.id
     RETURNING 1)`;
 }
 

@@ -1,4 +1,5 @@
 import { announceTimelineEvents } from '../changefeed/publisher';
+import { eventDeliveriesCte } from '../changefeed/webhook-outbox';
 import { encodeStreamCursor } from '../changefeed/stream-cursor';
 import { EventKind } from '../core/enums';
 import { UserError, UserErrorCode, badUserInput } from '../core/errors';
@@ -310,7 +311,9 @@ export class EventRecorder {
                               $13::uuid[], $14::text[])
          ON CONFLICT ((coalesce(source, '')), external_id) WHERE external_id IS NOT NULL DO NOTHING
          RETURNING *
-       )
+       ),
+       -- The webhook outbox, in the same statement: committed with the events or not at all.
+       ${eventDeliveriesCte('webhook_deliveries', 'inserted')}
        SELECT ${EVENT_COLUMNS} FROM inserted e`,
       [
         ids,

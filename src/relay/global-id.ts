@@ -12,7 +12,7 @@ const KEY_FORMAT: Record<GlobalIdType, RegExp> = {
   AuditEntry: BIGINT,
   Case: UUID,
   Webhook: UUID,
-  WebhookDelivery: UUID,
+  WebhookDelivery: BIGINT,
   /** A user of a company login: the subject of their token, as the issuer wrote it. */
   User: /^[\x21-\x7e]{1,150}$/,
 };

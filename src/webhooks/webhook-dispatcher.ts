@@ -165,7 +165,7 @@ export class WebhookDispatcher {
          -- customer (the only one that may go): found from the due index, each checked by one probe.
          SELECT d.id, d.webhook_id, d.next_attempt_at FROM webhook_delivery d
          WHERE d.state = 'PENDING' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
-           AND NOT EXISTS (SELECT 1 FROM webhook_delivery p WHERE p.webhook_id = d.webhook_id AND p.customer_id = d.customer_id AND p.state = 'PENDING' AND p.sequence < d.sequence)
+           AND NOT EXISTS (SELECT 1 FROM webhook_delivery p WHERE p.webhook_id = d.webhook_id AND p.customer_id = d.customer_id AND p.state = 'PENDING' AND p.id < d.id)
          ORDER BY d.next_attempt_at LIMIT $1 * 4),
        ranked AS (
          SELECT h.id, h.webhook_id, h.next_attempt_at, row_number() OVER (PARTITION BY h.webhook_id ORDER BY h.next_attempt_at) AS n
@@ -180,7 +180,7 @@ export class WebhookDispatcher {
        claimed AS (
          UPDATE webhook_delivery d SET lease_until = now() + make_interval(secs => $2), attempt = d.attempt + 1
          FROM due WHERE d.id = due.id
-         RETURNING d.id, d.webhook_id, d.topic, d.customer_id, d.change, d.created_at, d.attempt)
+         RETURNING d.id::text, d.webhook_id, d.topic, d.customer_id, d.change, d.created_at, d.attempt)
        SELECT c.id, c.webhook_id, c.topic, c.customer_id, c.change, c.created_at, c.attempt, w.url, w.secret,
               CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret, w.includes_personal_data
        FROM claimed c JOIN webhook w ON w.id = c.webhook_id`,
@@ -265,7 +265,7 @@ export class WebhookDispatcher {
            delivered_at = CASE WHEN r.ok THEN r.at END,
            next_attempt_at = CASE WHEN r.ok OR r.give_up THEN d.next_attempt_at ELSE r.next_at END,
            lease_until = NULL, last_status = r.status, last_error = r.error
-         FROM unnest($1::uuid[], $2::boolean[], $3::int[], $4::text[], $5::timestamptz[], $6::boolean[], $7::timestamptz[]) AS r(id, ok, status, error, next_at, give_up, at)
+         FROM unnest($1::bigint[], $2::boolean[], $3::int[], $4::text[], $5::timestamptz[], $6::boolean[], $7::timestamptz[]) AS r(id, ok, status, error, next_at, give_up, at)
          WHERE d.id = r.id AND d.state = 'PENDING'`,
         [outcomes.map((o) => o.delivery.id), ok, outcomes.map((o) => o.result.status), outcomes.map((o) => o.result.error), nextAt, giveUp, outcomes.map((o) => o.at)],
       );

@@ -38,7 +38,7 @@ export interface DeliveryRow {
   created_at: Date;
 }
 
-export const DELIVERY_COLUMNS = `id, webhook_id, topic, customer_id, change, state, attempt, next_attempt_at, last_status, last_error, delivered_at, created_at`;
+export const DELIVERY_COLUMNS = `id::text, webhook_id, topic, customer_id, change, state, attempt, next_attempt_at, last_status, last_error, delivered_at, created_at`;
 
 export function webhookFromRow(row: WebhookRow): Webhook {
   const filter = Object.assign(new WebhookFilter(), {

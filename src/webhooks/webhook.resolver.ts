@@ -71,9 +71,11 @@ export class WebhookResolver {
   @FieldResolver(() => WebhookDeliveryConnection, { description: 'Its deliveries, newest first: each POST attempt, its status, the next attempt and the last error.' })
   async deliveries(@Root() webhook: Webhook, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() { services }: WebhooksContext): Promise<WebhookDeliveryConnection> {
     const page = pageRequest(args);
-    const after = forwardCursor(page, DELIVERY_CURSOR, 'Deliveries');
-    const rows = await services.webhooks.deliveries(webhook.webhookKey, page.size + 1, after);
-    return connectionFrom(rows, page, (row) => encodeCursor(DELIVERY_CURSOR, row.created_at.toISOString(), row.id), deliveryFromRow);
+    if (page.direction === 'backward') throw badUserInput('Deliveries page forwards only; use `first` and `after`.', { argument: 'last' });
+    const before = page.cursor ? decodeCursor(page.cursor, DELIVERY_CURSOR, [/^[1-9]\d{0,18}$/])?.[0] : null;
+    if (page.cursor && !before) throw badUserInput('`after` is not a deliveries cursor issued by this server.', { argument: 'after' });
+    const rows = await services.webhooks.deliveries(webhook.webhookKey, page.size + 1, before ?? null);
+    return connectionFrom(rows, page, (row) => encodeCursor(DELIVERY_CURSOR, row.id), deliveryFromRow);
   }
 
   @Authorized(Scope.ADMIN)

@@ -116,11 +116,11 @@ export class WebhookService {
     );
   }
 
-  async deliveries(webhookKey: string, limit: number, after: { createdAt: string; id: string } | null): Promise<DeliveryRow[]> {
+  /** Newest first: ids follow the order deliveries were written in. */
+  async deliveries(webhookKey: string, limit: number, before: string | null): Promise<DeliveryRow[]> {
     return this.db.query<DeliveryRow>(
-      `SELECT ${DELIVERY_COLUMNS} FROM webhook_delivery WHERE webhook_id = $1 AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4::uuid))
-       ORDER BY created_at DESC, id DESC LIMIT $2`,
-      [webhookKey, limit, after?.createdAt ?? null, after?.id ?? null],
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_delivery WHERE webhook_id = $1 AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $2`,
+      [webhookKey, limit, before],
     );
   }
 
