@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './support/browser';
 import { startTestIssuer, type TestIssuer } from './support/test-issuer';
 import { startTestServer, type TestServer } from './support/test-server';
 
-/** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it), or CHROMIUM_PATH. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CLIENT_ID = 'timeline-console';
 const AUDIENCE = 'customer-timeline';
 
@@ -13,10 +11,9 @@ let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`This test drives a real browser: install Chromium (apt-get install -y chromium) or set CHROMIUM_PATH; ${CHROMIUM} is missing.`);
   issuer = await startTestIssuer({ clientId: CLIENT_ID, audience: AUDIENCE });
   server = await startTestServer({ AUTH_JWT_ISSUER: issuer.issuer, AUTH_JWT_AUDIENCE: AUDIENCE, AUTH_JWKS_URL: issuer.jwksUrl, CONSOLE_OIDC_CLIENT_ID: CLIENT_ID });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchBrowser();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

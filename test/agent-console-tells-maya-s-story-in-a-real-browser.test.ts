@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from 'playwright-core';
+import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { launchBrowser } from './support/browser';
 import { Role } from '../src/core/access-scopes';
 import { loadConfig } from '../src/core/config';
 import { seedDemoData } from '../src/seed/demo-data';
 import { startTestServer, type TestServer } from './support/test-server';
 
-/** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it), or CHROMIUM_PATH. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** UPDATE_SCREENSHOTS=1 writes the README's screenshots; otherwise they go to dist/screenshots to look at. */
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(__dirname, '..', 'docs') : path.join(__dirname, '..', 'dist', 'screenshots');
 const MAYA_PHONE_TYPED_LOOSELY = '+44 (0)20 7946-0123';
@@ -17,11 +16,10 @@ let browser: Browser;
 let mayaId: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`This test drives a real browser: install Chromium (apt-get install -y chromium) or set CHROMIUM_PATH; ${CHROMIUM} is missing.`);
   server = await startTestServer({}, undefined, { demoAgentRole: Role.AGENT });
   await seedDemoData(server.db, loadConfig({ LOG_LEVEL: 'silent' }), { anchor: new Date() });
   mayaId = (await server.data(`{ customerByIdentifier(identifier: { kind: SOCIAL, namespace: "instagram", value: "@maya.runs" }) { id } }`)).customerByIdentifier.id;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchBrowser();
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 }, 90_000);
 afterAll(async () => {

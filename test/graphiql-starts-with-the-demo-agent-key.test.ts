@@ -1,18 +1,15 @@
-import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './support/browser';
 import { Role } from '../src/core/access-scopes';
 import { USER_ERRORS } from './support/fragments';
 import { startTestServer, type TestServer } from './support/test-server';
 
-/** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it), or CHROMIUM_PATH. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let server: TestServer;
 let browser: Browser;
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`This test drives a real browser: install Chromium (apt-get install -y chromium) or set CHROMIUM_PATH; ${CHROMIUM} is missing.`);
   server = await startTestServer({ GRAPHIQL: 'true' }, undefined, { demoAgentRole: Role.AGENT });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchBrowser();
   await server.data(`mutation ($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { ${USER_ERRORS} } }`, {
     input: { displayName: 'Maya Okafor', identifiers: [{ kind: 'SOCIAL', namespace: 'instagram', value: '@maya.runs' }] },
   });
