@@ -111,6 +111,12 @@ export class Database implements Sql {
       throw error;
     }
     let broken = false;
+    // The connection can die between two statements of a transaction (no query to reject then):
+    // pg reports it as an 'error' event, which without a listener would end the process.
+    const onLost = () => {
+      broken = true;
+    };
+    client.on('error', onLost);
     try {
       const result = await use(client);
       this.health.succeeded();
@@ -123,6 +129,7 @@ export class Database implements Sql {
       // A connection that timed out or failed may still be busy or dead: close it instead of
       // reusing it. What its server still sends (the answer to a statement we gave up on, once a
       // partition heals) must not surface as an unhandled error.
+      client.removeListener('error', onLost);
       if (broken) client.on('error', () => undefined);
       client.release(broken || undefined);
       giveBackConnectionSlot(scope);
