@@ -192,6 +192,25 @@ describe('webhooks', () => {
     }
   }, 30_000);
 
+  it('deletes finished deliveries once they are older than WEBHOOK_KEEP_DELIVERIES, and never pending ones', async () => {
+    const keeping = await startTestServer({ ...FAST, WEBHOOK_KEEP_DELIVERIES: '1s' });
+    try {
+      const done = (await keeping.data(CREATE, { input: { url: `${receiver.url}/done`, topics: ['TIMELINE_EVENT_ADDED'], secret: SECRET } })).createWebhook.webhook.id;
+      const failing = (await keeping.data(CREATE, { input: { url: `${receiver.url}/failing-keep`, topics: ['TIMELINE_EVENT_ADDED'], secret: SECRET } })).createWebhook.webhook.id;
+      receiver.answer = (post) => (post.json?.webhookId === failing ? 503 : 200);
+      const customerId = (await createCustomer(keeping, { displayName: 'Kept Briefly' })).id;
+      await keeping.data(`mutation ($input: RecordCallInput!) { recordCall(input: $input) { userErrors { code } } }`, {
+        input: { customerId, occurredAt: new Date().toISOString(), outcome: 'MISSED', source: 'pbx', externalId: unique('keep') },
+      });
+      const deliveries = async (id: string) => (await keeping.data(`query ($id: ID!) { node(id: $id) { ... on Webhook { deliveries { edges { node { state } } } } } }`, { id })).node.deliveries.edges.map((e: any) => e.node.state);
+      await waitUntil(async () => (await deliveries(done)).join() === 'DELIVERED');
+      await waitUntil(async () => (await deliveries(done)).length === 0, 10_000);
+      expect(await deliveries(failing)).toEqual(['PENDING']);
+    } finally {
+      await keeping.stop();
+    }
+  }, 30_000);
+
   it('sends nothing more to a deleted webhook', async () => {
     const customerId = (await createCustomer(server, { displayName: 'Deleted Hook' })).id;
     const webhook = await createWebhook({ topics: ['TIMELINE_EVENT_ADDED'], filter: { customerId } });

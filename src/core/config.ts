@@ -108,6 +108,8 @@ export const WEBHOOK_DEFAULTS = {
   concurrencyPerWebhook: 32,
   /** How often an idle dispatcher looks for work. */
   pollMs: 100,
+  /** Finished deliveries (delivered, failed, cancelled) are kept this long for `deliveries` and replay, then deleted. */
+  keepDeliveries: '7d',
 } as const;
 
 /** A duration such as "24h", "90m", "2d", "45s": in milliseconds. */
@@ -225,6 +227,7 @@ const environment = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(WEBHOOK_DEFAULTS.concurrency),
   WEBHOOK_CONCURRENCY_PER_WEBHOOK: z.coerce.number().int().min(1).max(1000).default(WEBHOOK_DEFAULTS.concurrencyPerWebhook),
   WEBHOOK_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(WEBHOOK_DEFAULTS.pollMs),
+  WEBHOOK_KEEP_DELIVERIES: duration(WEBHOOK_DEFAULTS.keepDeliveries),
   /** Report the number of SQL statements a request ran in `extensions.sqlStatements`. */
   EXPOSE_SQL_STATEMENT_COUNT: z
     .enum(['true', 'false'])

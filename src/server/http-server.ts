@@ -59,6 +59,7 @@ export function webhookSettings(config: Config): DispatcherSettings {
     concurrency: config.WEBHOOK_CONCURRENCY,
     concurrencyPerWebhook: config.WEBHOOK_CONCURRENCY_PER_WEBHOOK,
     pollMs: config.WEBHOOK_POLL_MS,
+    keepDeliveriesMs: config.WEBHOOK_KEEP_DELIVERIES,
     allowPrivateTargets: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
   };
 }

@@ -20,7 +20,13 @@ export interface DispatcherSettings {
   concurrencyPerWebhook: number;
   pollMs: number;
   allowPrivateTargets: boolean;
+  /** Finished deliveries older than this are deleted. */
+  keepDeliveriesMs: number;
 }
+
+/** How often finished deliveries past their keeping time are deleted, and at most how many at once. */
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_BATCH = 10_000;
 
 interface Claimed extends ClaimedDelivery {
   url: string;
@@ -69,6 +75,7 @@ export class WebhookDispatcher {
   private outcomes: Outcome[] = [];
   private flushing: Promise<void> | null = null;
   private waitingForDatabase = false;
+  private prunedAt = 0;
   private wokenWhileBusy = false;
 
   /** Counters since start, for logs, tests and benchmarks. */
@@ -108,6 +115,7 @@ export class WebhookDispatcher {
   private async run(): Promise<void> {
     while (this.running) {
       try {
+        if (Date.now() - this.prunedAt >= Math.min(PRUNE_EVERY_MS, this.settings.keepDeliveriesMs)) await this.prune();
         const free = this.settings.concurrency - this.inFlight;
         // With POSTs in flight, claim again once a quarter of the slots are free (or at the next
         // poll): fewer, larger claims cost the database less than one per finished POST.
@@ -129,6 +137,16 @@ export class WebhookDispatcher {
         await this.idle(1000);
       }
     }
+  }
+
+  /** Finished deliveries past WEBHOOK_KEEP_DELIVERIES: a bounded batch at a time, so the outbox does not grow for ever. */
+  private async prune(): Promise<void> {
+    this.prunedAt = Date.now();
+    await this.db.query(
+      `DELETE FROM webhook_delivery WHERE id IN (
+         SELECT id FROM webhook_delivery WHERE state <> 'PENDING' AND created_at < now() - make_interval(secs => $1) LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [this.settings.keepDeliveriesMs / 1000, PRUNE_BATCH],
+    );
   }
 
   /** The database away is an outage others report (warned once here); anything else is an error. */
