@@ -33,6 +33,13 @@ async function tab(): Promise<{ page: Page; errors: string[]; close(): Promise<v
 }
 
 describe("the console's company login", () => {
+  it("is the one other origin the console's Content-Security-Policy lets it connect to", async () => {
+    const page = await fetch(server.origin, { headers: { accept: 'text/html' } });
+    const host = new URL(server.origin).host;
+    expect(page.headers.get('content-security-policy')).toContain(`connect-src 'self' ws://${host} wss://${host} ${new URL(issuer.issuer).origin};`);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'; script-src 'self';");
+  });
+
   it('signs an agent in through the OpenID Connect issuer (code with PKCE) and calls the API with the token it gave', async () => {
     issuer.next = { subject: 'priya-1', name: 'priya@shop.example', role: 'AGENT' };
     const { page, errors, close } = await tab();

@@ -23,8 +23,10 @@ export interface CompanyLogin {
  * server, connections to /graphql over HTTP and WebSocket, and, with a company login, to its
  * issuer (discovery and the token endpoint).
  */
-function securityHeaders(login: CompanyLogin | null): Record<string, string> {
-  const connect = ["'self'", 'ws:', 'wss:', ...(login ? [new URL(login.issuer).origin] : [])].join(' ');
+function securityHeaders(login: CompanyLogin | null, host: string | undefined): Record<string, string> {
+  // WebSockets to this host only ('self' covers them in current browsers; named for older ones).
+  const sockets = host && /^[\w.:[\]-]+$/.test(host) ? [`ws://${host}`, `wss://${host}`] : [];
+  const connect = ["'self'", ...sockets, ...(login ? [new URL(login.issuer).origin] : [])].join(' ');
   return {
     'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src ${connect}; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
     'x-content-type-options': 'nosniff',
@@ -41,7 +43,6 @@ export function consolePages(options: { demoAgentKeyFor: (req: express.Request) 
   const { demoAgentKeyFor, login, directory = CONSOLE_DIRECTORY } = options;
   const router = express.Router();
   const index = path.join(directory, 'index.html');
-  const headers = securityHeaders(login);
   router.get('/console-settings.json', (req, res) => {
     res.setHeader('cache-control', 'no-store');
     res.json({ demoAgentKey: demoAgentKeyFor(req), login });
@@ -51,7 +52,7 @@ export function consolePages(options: { demoAgentKeyFor: (req: express.Request) 
   router.get(/.*/, (req, res, next) => {
     // Only a browser asking for a page (Accept names text/html) gets it; other clients keep the JSON 404.
     if (NOT_CONSOLE.test(req.path) || !req.headers.accept?.includes('text/html')) return next();
-    res.set(headers).setHeader('cache-control', 'no-cache');
+    res.set(securityHeaders(login, req.headers.host)).setHeader('cache-control', 'no-cache');
     if (!fs.existsSync(index)) {
       return void res.status(503).type('html').send('<!doctype html><title>Customer Timeline</title><p>The agent console is not built: run <code>npm run build</code>. The API is at <a href="/graphql">/graphql</a>.</p>');
     }
