@@ -8,7 +8,8 @@ import { migrate } from '../src/db/migrate';
 import { startBenchServer, type BenchServer } from './bench-database';
 import { startServer } from './bench-server';
 import { Cleanup, inSection } from './cleanup';
-import { loadTimelines, type LoadedTimelines } from './load-timelines';
+import { DEFAULT_SHAPE, loadTimelines, type LoadedTimelines } from './load-timelines';
+import { encodeTimelineCursor } from '../src/timeline/cursor';
 import { explainAnalyze, serverTimelineStatement, TIMELINE_INDEX, usesTimelineIndex } from './query-plan';
 import { benchmarkAccessCost } from './access-cost';
 import { benchmarkHostileRequests } from './hostile-requests';
@@ -34,7 +35,13 @@ import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeli
 const SECTIONS = ['timeline', 'search', 'hostile', 'access', 'metrics', 'webhooks'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const DEEP_PAGE = 200;
+/** The deep page timed beside page 1 (BENCH_DEEP_PAGE), of a timeline of BENCH_TIMELINE_EVENTS events. */
+const DEEP_PAGE = Number(process.env.BENCH_DEEP_PAGE ?? 10_000);
+const TIMELINE_EVENTS = Number(process.env.BENCH_TIMELINE_EVENTS ?? 1_000_000);
+/** Up to this deep, the deep page's cursor is found by paging there through the API; deeper, by one SQL statement. */
+const WALK_AT_MOST = 500;
+/** Pages timed from each end of the timeline, in turn. */
+const SPREAD = 20;
 /** Untimed rounds first, so JIT, pools and PostgreSQL's buffers are warm. */
 const WARMUP = 20;
 const PLAN_LINES = 8;
@@ -70,7 +77,8 @@ async function benchmarkTimeline(server: BenchServer, iterations: number, cleanu
   await db.initialize();
   cleanup.add('close the data source', () => db.destroy());
   await migrate(db);
-  const loaded = await loadTimelines(db);
+  if (TIMELINE_EVENTS < DEEP_PAGE * PAGE_SIZE) throw new Error(`BENCH_TIMELINE_EVENTS must hold page ${DEEP_PAGE}: at least ${DEEP_PAGE * PAGE_SIZE}`);
+  const loaded = await loadTimelines(db, { ...DEFAULT_SHAPE, mainEvents: TIMELINE_EVENTS });
   printLoad(loaded);
 
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', GRAPHIQL: 'false' });
@@ -84,12 +92,28 @@ async function benchmarkTimeline(server: BenchServer, iterations: number, cleanu
   const customerKey = loaded.mainCustomerKey;
   const timeline = new TimelineClient(served, customerKey);
   const walkStarted = performance.now();
-  const deepCursor = await timeline.cursorBefore(DEEP_PAGE);
-  console.log(`cursor      page ${DEEP_PAGE}'s \`after\` found by paging ${DEEP_PAGE - 1} times in ${seconds(performance.now() - walkStarted)}`);
+  const deepCursor = DEEP_PAGE <= WALK_AT_MOST ? await timeline.cursorBefore(DEEP_PAGE) : await cursorBeforeBySql(floor, customerKey, DEEP_PAGE);
+  console.log(
+    `cursor      page ${DEEP_PAGE}'s \`after\` found ${DEEP_PAGE <= WALK_AT_MOST ? `by paging ${DEEP_PAGE - 1} times` : `by one OFFSET statement (the last event of page ${DEEP_PAGE - 1})`} in ${seconds(performance.now() - walkStarted)}`,
+  );
+  const [first, deep] = [await timeline.page(null), await timeline.page(deepCursor)];
+  const kinds = (page: typeof first) => Object.entries(page.edges.reduce<Record<string, number>>((count, edge) => ({ ...count, [(edge.node as { kind?: string }).kind ?? '?']: (count[(edge.node as { kind?: string }).kind ?? '?'] ?? 0) + 1 }), {})).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  console.log(`pages       page 1: ${JSON.stringify(first).length.toLocaleString('en-US')} characters (${kinds(first)}); page ${DEEP_PAGE}: ${JSON.stringify(deep).length.toLocaleString('en-US')} (${kinds(deep)})`);
   assertSameEvents('page 1', await timeline.page(null), await floorPage(floor, customerKey, null));
   assertSameEvents(`page ${DEEP_PAGE}`, await timeline.page(deepCursor), await floorPage(floor, customerKey, deepCursor));
 
+  // Pages differ in what they hold (kinds, line items, texts); SPREAD pages from each end, taken
+  // in turn, so that the comparison is of depth and not of one page's content.
+  const spread = async (start: string | null) => {
+    const cursors = [start];
+    for (let i = 1; i < SPREAD; i++) cursors.push((await timeline.page(cursors[i - 1])).pageInfo.endCursor);
+    let next = 0;
+    return () => timeline.page(cursors[next++ % cursors.length]);
+  };
+  const [nearTop, deepDown] = [await spread(null), await spread(deepCursor)];
   const cases = new Map<string, () => Promise<unknown>>([
+    [`GraphQL pages 1-${SPREAD}`, nearTop],
+    [`GraphQL pages ${DEEP_PAGE}-${DEEP_PAGE + SPREAD - 1}`, deepDown],
     ['GraphQL page 1', () => timeline.page(null)],
     [`GraphQL page ${DEEP_PAGE}`, () => timeline.page(deepCursor)],
     ['pg floor page 1', () => floorPage(floor, customerKey, null)],
@@ -101,8 +125,29 @@ async function benchmarkTimeline(server: BenchServer, iterations: number, cleanu
 
   const plan = await explainAnalyze(floor, await serverTimelineStatement(customerKey, deepCursor));
   printPlan(plan);
-  const ratio = results.get(`GraphQL page ${DEEP_PAGE}`)!.median / results.get('GraphQL page 1')!.median;
-  console.log(`\ndeep/first median ratio: ${ratio.toFixed(2)}`);
+  const near = results.get(`GraphQL pages 1-${SPREAD}`)!.median;
+  const deepMedian = results.get(`GraphQL pages ${DEEP_PAGE}-${DEEP_PAGE + SPREAD - 1}`)!.median;
+  const floorRatio = results.get(`pg floor page ${DEEP_PAGE}`)!.median / results.get('pg floor page 1')!.median;
+  console.log(
+    `\n${formatTable(
+      ['figure', 'goal', 'measured'],
+      [
+        [`GraphQL pages ${DEEP_PAGE.toLocaleString('en-US')}+ ÷ pages 1+ (${SPREAD} each), median`, 'within 10 %', `${(deepMedian / near).toFixed(2)} (${milliseconds(deepMedian)} / ${milliseconds(near)} ms)`],
+        [`pg floor page ${DEEP_PAGE.toLocaleString('en-US')} ÷ page 1, median`, '', floorRatio.toFixed(2)],
+      ],
+    )}`,
+  );
+}
+
+/** The cursor of the last event of page `pageNumber - 1`, as the server would have issued it. */
+async function cursorBeforeBySql(floor: Client, customerKey: string, pageNumber: number): Promise<string> {
+  const { rows } = await floor.query<{ id: string; position_at: string }>(
+    `SELECT e.id::text AS id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at
+     FROM timeline_event e WHERE e.customer_id = $1 ORDER BY e.occurred_at DESC, e.id DESC OFFSET $2 LIMIT 1`,
+    [customerKey, (pageNumber - 1) * PAGE_SIZE - 1],
+  );
+  if (!rows[0]) throw new Error(`the timeline ends before page ${pageNumber}`);
+  return encodeTimelineCursor({ occurredAt: rows[0].position_at, id: rows[0].id });
 }
 
 function printLoad(loaded: LoadedTimelines): void {
