@@ -120,7 +120,7 @@ async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
   };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);

@@ -12,6 +12,7 @@ import { DEFAULT_SHAPE, loadTimelines, type LoadedTimelines } from './load-timel
 import { encodeTimelineCursor } from '../src/timeline/cursor';
 import { explainAnalyze, serverTimelineStatement, TIMELINE_INDEX, usesTimelineIndex } from './query-plan';
 import { benchmarkAccessCost } from './access-cost';
+import { benchmarkAgentCardThroughput } from './agent-card-throughput';
 import { benchmarkHostileRequests } from './hostile-requests';
 import { benchmarkMetrics } from './metrics';
 import { benchmarkWebhooks } from './webhooks';
@@ -27,12 +28,13 @@ import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeli
  * - hostile: requests the query bounds refuse, and a flood they let through (./hostile-requests.ts);
  * - access: the agent card with and without access control (./access-cost.ts);
  * - metrics: service and experience metrics on a million events (./metrics.ts).
+ * - card: the agent card under load from 16 connections, the server in a process of its own (./agent-card-throughput.ts).
  * - webhooks: recording throughput with and without webhooks, latency to the receiver, the outbox draining (./webhooks.ts).
  * `npm run bench`; BENCH_DATABASE_URL (or DATABASE_URL) picks a server, BENCH_ITERATIONS the sample
- * count, BENCH_ONLY=timeline, search, hostile, access, metrics or webhooks runs one section.
+ * count, BENCH_ONLY=timeline, search, hostile, access, card, metrics or webhooks runs one section.
  */
 
-const SECTIONS = ['timeline', 'search', 'hostile', 'access', 'metrics', 'webhooks'] as const;
+const SECTIONS = ['timeline', 'search', 'hostile', 'access', 'card', 'metrics', 'webhooks'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The deep page timed beside page 1 (BENCH_DEEP_PAGE), of a timeline of BENCH_TIMELINE_EVENTS events. */
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     if (sections.includes('search')) await benchmarkSearch(server, iterations, WARMUP, cleanup);
     if (sections.includes('hostile')) await inSection(cleanup, (section) => benchmarkHostileRequests(server, section));
     if (sections.includes('access')) await inSection(cleanup, (section) => benchmarkAccessCost(server, iterations, WARMUP, section));
+    if (sections.includes('card')) await inSection(cleanup, (section) => benchmarkAgentCardThroughput(server, section));
     if (sections.includes('metrics')) await inSection(cleanup, (section) => benchmarkMetrics(server, Math.min(iterations, 100), 5, section));
     if (sections.includes('webhooks')) await inSection(cleanup, (section) => benchmarkWebhooks(server, section));
   } finally {
