@@ -23,7 +23,9 @@ describe('GraphiQL on the embedded demo', () => {
   it('loads from this server alone, starts with the AGENT key, and runs the agent card with it', async () => {
     const page = await browser.newPage();
     const requested: string[] = [];
+    const errors: string[] = [];
     page.on('request', (request) => requested.push(request.url()));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
     await page.goto(`${server.origin}/graphql`);
     await page.locator('.graphiql-execute-button').click();
     const result = page.locator('.result-window');
@@ -32,6 +34,8 @@ describe('GraphiQL on the embedded demo', () => {
     await result.getByText('maya.runs').first().waitFor();
     expect(await page.content()).toContain(server.demoAgentKey!);
     expect(requested.filter((url) => !url.startsWith(server.origin))).toEqual([]);
+    // Nothing missing either, not even a favicon the page never asked for.
+    expect(errors).toEqual([]);
     await page.close();
   }, 30_000);
 

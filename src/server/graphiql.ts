@@ -58,6 +58,7 @@ export function graphiqlPage(endpoint: string, apiKey: string | null = null): st
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Customer timeline · GraphiQL</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${asset('graphiql.css')}">
 <style>
   html, body { height: 100%; margin: 0; overflow: hidden; }
