@@ -9,6 +9,15 @@ import { moneySchema } from './money';
 import type { RecordEventCommonInput } from './record-event.types';
 import { summarise } from '../timeline/summary';
 
+/** A platform name as namespaces are kept ("Instagram" → "instagram"), for messages and reviews alike. */
+const platform = () =>
+  storableString().transform((value, ctx) => {
+    const normalised = normaliseNamespace(value);
+    if (normalised.ok) return normalised.value;
+    ctx.addIssue({ code: 'custom', message: normalised.message });
+    return z.NEVER;
+  });
+
 /** An event that passed validation, ready to store. */
 export interface ValidatedEvent {
   kind: EventKind;
@@ -108,12 +117,7 @@ function buildDetailSchemas(region: string) {
     }),
     [EventKind.SOCIAL_MESSAGE]: z
       .object({
-        platform: storableString().transform((value, ctx) => {
-          const normalised = normaliseNamespace(value);
-          if (normalised.ok) return normalised.value;
-          ctx.addIssue({ code: 'custom', message: normalised.message });
-          return z.NEVER;
-        }),
+        platform: platform(),
         handle: storableString(),
         threadId: text(500).nullish(),
         text: text(20_000),
@@ -175,12 +179,7 @@ function buildDetailSchemas(region: string) {
       }),
     [EventKind.REVIEW]: z
       .object({
-        platform: storableString().transform((value, ctx) => {
-          const normalised = normaliseNamespace(value);
-          if (normalised.ok) return normalised.value;
-          ctx.addIssue({ code: 'custom', message: normalised.message });
-          return z.NEVER;
-        }),
+        platform: platform(),
         rating: z.number().int(),
         scaleMax: z.number().int().min(2, { message: 'must be at least 2' }).max(100, { message: 'must be at most 100' }).nullish(),
         title: text(300).nullish(),
