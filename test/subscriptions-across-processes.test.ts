@@ -1,6 +1,6 @@
 import { keyOf } from '../src/relay/global-id';
 import { unique } from './support/factories';
-import { killServerProcesses, startServerProcessOn, type ServerProcess } from './support/processes';
+import { dataFrom, killServerProcesses, startServerProcessOn, type ServerProcess } from './support/processes';
 import { openClient, sleep, subscribe, type Subscription } from './support/subscriptions';
 import { createTestDatabase } from './support/test-database';
 import { Client as PgClient } from 'pg';
@@ -18,15 +18,9 @@ afterAll(async () => {
   await database.drop();
 });
 
-async function post(server: Process, query: string, variables?: Record<string, unknown>): Promise<any> {
-  const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminKey}` }, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as any;
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 async function record(server: Process, customerId: string, count = 1): Promise<string[]> {
-  const { recordEvents } = await post(server, `mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { event { id } } } }`, {
+  const { recordEvents } = await dataFrom(server, `mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { event { id } } } }`, {
     input: {
       events: Array.from({ length: count }, () => ({
         socialMessage: { customerId, occurredAt: '2026-06-01T08:00:00Z', platform: 'instagram', handle: '@maya', text: 'hi', source: 'ig', externalId: unique('dm') },
@@ -60,7 +54,7 @@ const ids = (subscription: Subscription) => subscription.results.map((r) => keyO
 
 describe('two server processes on one database', () => {
   it('deliver events recorded through either process to subscribers of both, in commit order', async () => {
-    const { upsertCustomer } = await post(a, `mutation { upsertCustomer(input: { displayName: "Maya" }) { customer { id } } }`);
+    const { upsertCustomer } = await dataFrom(a, `mutation { upsertCustomer(input: { displayName: "Maya" }) { customer { id } } }`);
     const maya = upsertCustomer.customer.id;
     const clientA = openClient(a.url);
     const clientB = openClient(b.url);
@@ -86,14 +80,14 @@ describe('two server processes on one database', () => {
     expect(ids(onB)).toEqual(expect.arrayContaining(writes.flat().map((id) => keyOf(id, 'TimelineEvent'))));
 
     // A profile change made through A reaches B's customerChanged subscriber.
-    await post(a, `mutation ($id: ID!) { upsertCustomer(input: { id: $id, displayName: "Maya Okafor" }) { customer { id } } }`, { id: maya });
+    await dataFrom(a, `mutation ($id: ID!) { upsertCustomer(input: { id: $id, displayName: "Maya Okafor" }) { customer { id } } }`, { id: maya });
     await changesOnB.waitFor(1);
     expect(changesOnB.results[0].data!.customerChanged).toEqual({ kind: 'PROFILE_UPDATED', customer: { displayName: 'Maya Okafor' } });
     await Promise.all([clientA.dispose(), clientB.dispose()]);
   });
 
   it('SIGTERM closes that process\'s sockets with 1001 and exits 0; the other process keeps delivering', async () => {
-    const { upsertCustomer } = await post(a, `mutation { upsertCustomer(input: { displayName: "Noah" }) { customer { id } } }`);
+    const { upsertCustomer } = await dataFrom(a, `mutation { upsertCustomer(input: { displayName: "Noah" }) { customer { id } } }`);
     const noah = upsertCustomer.customer.id;
     const clientA = openClient(a.url);
     const clientB = openClient(b.url);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { decodeStreamCursor } from '../src/changefeed/stream-cursor';
 import { unique } from './support/factories';
-import { killServerProcesses, startServerProcessOn, type ServerProcess } from './support/processes';
+import { dataFrom, killServerProcesses, startServerProcessOn, type ServerProcess } from './support/processes';
 import { createTestDatabase } from './support/test-database';
 import { startWebhookReceiver, type ReceivedPost, type WebhookReceiver } from './support/webhook-receiver';
 
@@ -20,22 +20,16 @@ afterAll(async () => {
   await database.drop();
 });
 
-async function post(server: Process, query: string, variables?: Record<string, unknown>): Promise<any> {
-  const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminKey}` }, body: JSON.stringify({ query, variables }) });
-  const body = (await response.json()) as any;
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 async function customer(server: Process, name: string): Promise<string> {
-  const { upsertCustomer } = await post(server, `mutation ($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { customer { id } } }`, {
+  const { upsertCustomer } = await dataFrom(server, `mutation ($input: UpsertCustomerInput!) { upsertCustomer(input: $input) { customer { id } } }`, {
     input: { displayName: name, identifiers: [{ kind: 'EMAIL', value: `${unique('w')}@example.com` }] },
   });
   return upsertCustomer.customer.id;
 }
 
 async function webhook(server: Process, customerId: string | null): Promise<string> {
-  const { createWebhook } = await post(server, `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } userErrors { message } } }`, {
+  const { createWebhook } = await dataFrom(server, `mutation ($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } userErrors { message } } }`, {
     input: { url: receiver.url, topics: ['TIMELINE_EVENT_ADDED'], secret: 'a-long-enough-secret-for-tests-0002', filter: customerId ? { customerId } : null },
   });
   expect(createWebhook.userErrors).toEqual([]);
@@ -43,7 +37,7 @@ async function webhook(server: Process, customerId: string | null): Promise<stri
 }
 
 function record(server: Process, customerId: string, count: number, label: string) {
-  return post(server, `mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, {
+  return dataFrom(server, `mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, {
     input: {
       events: Array.from({ length: count }, (_, i) => ({
         socialMessage: { customerId, occurredAt: new Date(Date.UTC(2026, 5, 1) + i * 1000).toISOString(), platform: 'instagram', handle: '@w', text: `${label} ${i}`, source: 'ig', externalId: unique(label) },

@@ -103,3 +103,11 @@ export async function startServerProcessOn(databaseUrl: string, env: Record<stri
   registerCredential(url, secret);
   return Object.assign(server, { port, url, adminKey: secret });
 }
+
+/** One GraphQL operation on a server process started by startServerProcessOn, with its ADMIN key; fails on any error. */
+export async function dataFrom(server: { url: string; adminKey: string }, query: string, variables?: Record<string, unknown>): Promise<any> {
+  const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminKey}` }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as any;
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
