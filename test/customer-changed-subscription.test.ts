@@ -39,6 +39,9 @@ describe('customerChanged', () => {
 
     const email = `${unique('maya')}@example.com`;
     const maya = await upsert({ displayName: 'Maya', identifiers: [{ kind: 'EMAIL', value: email }] });
+    // Her CREATED notice may reach the server's listener after the commit answered: subscribe to
+    // her once it has been handed out, so that her subscriber starts after it, as the test means.
+    await everyone.waitFor(1);
     const ofMaya = subscribe(client, CHANGED, { id: maya.id });
     await untilSubscribed(server, before + 2);
 
