@@ -8,6 +8,7 @@ import { findUnstorableText } from '../core/storable-text';
 import { giveBackConnectionSlot, takeConnectionSlot } from './connection-gate';
 import { breaksConnection, classifyDatabaseError, publicDatabaseError, StatementDeadline } from './database-errors';
 import { DatabaseHealth } from './database-health';
+import { PreparedStatements } from './prepared-statements';
 
 /** Runs SQL on one connection; every statement resolves to its rows. */
 export interface Sql {
@@ -32,6 +33,8 @@ export interface DatabaseLimits {
  * writes kept colliding. Anything else is left for the error policy to hide.
  */
 export class Database implements Sql {
+  private readonly prepared = new PreparedStatements();
+
   constructor(
     private readonly pool: Pool,
     private readonly limits: DatabaseLimits,
@@ -146,7 +149,7 @@ export class Database implements Sql {
       if (deadlineMs <= 0) throw timedOut();
     }
     try {
-      const result = await client.query({ text, values: params, query_timeout: deadlineMs } as never);
+      const result = await client.query({ text, values: params, name: this.prepared.nameOf(text, params.length), query_timeout: deadlineMs } as never);
       return (result as unknown as { rows: Row[] }).rows;
     } catch (error) {
       if ((error as { message?: unknown } | null)?.message === 'Query read timeout') throw new StatementDeadline();
