@@ -1,25 +1,38 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { Pool } from 'pg';
 import { loadConfig } from '../src/core/config';
 import { createDataSource } from '../src/db/data-source';
 import { migrate } from '../src/db/migrate';
 import { seedDemoData } from '../src/seed/demo-data';
+import { assertFloorMatchesCard, CARD_FLOOR_STATEMENT } from './agent-card-floor';
+import { buildBaseline } from './baseline-build';
 import { createBenchKey, Role } from './bench-credentials';
 import { freePort, type BenchServer } from './bench-database';
+import { closedLoop, cpuSeconds, graphqlPoster, isPostgres, type Send } from './card-load';
 import type { Cleanup } from './cleanup';
-import { formatTable, milliseconds, seconds, summarise } from './stats';
+import { formatTable, milliseconds, summarise, timeInterleaved, type Finding } from './stats';
 
 /**
- * The agent card under load, the baseline of issue 12: the README's AgentCard query (insights
- * and each event's case included) on the demo data, from CONNECTIONS concurrent clients for
- * BENCH_CARD_SECONDS, through the credential check, masking and audit of an AGENT key, against
- * the built server in a process of its own (production mode), so the load generator does not
- * share its event loop.
+ * The agent card under load (issue 12): the README's AgentCard (insights and each event's case
+ * included) on the demo data, through the credential check, masking and audit of an AGENT key,
+ * from CONNECTIONS concurrent clients, against
+ * - this build, in a server process of its own (production mode);
+ * - the baseline: BENCH_CARD_BASELINE, the commit issue 12's work started from, built in a git
+ *   worktree and run beside it on the same database;
+ * - the floor: one hand-written statement returning the same rows as JSON (./agent-card-floor.ts),
+ *   sent by the same client process over a pool of CONNECTIONS connections.
+ * The three take turns, BENCH_CARD_ROUNDS rounds of BENCH_CARD_SECONDS each, so that whatever
+ * else the machine does falls on all of them alike. Then each is timed one request at a time.
  */
 const CONNECTIONS = 16;
-const SECONDS = Number(process.env.BENCH_CARD_SECONDS ?? 20);
-const WARMUP_SECONDS = 3;
+const ROUND_SECONDS = Number(process.env.BENCH_CARD_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_CARD_ROUNDS ?? 4);
+const WARMUP_SECONDS = 2;
+const ONE_AT_A_TIME = 300;
+/** Where issue 12's work started: the last commit of issue 11. */
+const BASELINE_COMMIT = process.env.BENCH_CARD_BASELINE ?? '476a055ccbf030e6e92cd8a03e578414963772db';
+const PAGE_SIZE = 6;
 
 const AGENT_CARD = `query AgentCard {
   customerByIdentifier(identifier: { kind: SOCIAL, namespace: "instagram", value: "@Maya.Runs" }) {
@@ -27,7 +40,7 @@ const AGENT_CARD = `query AgentCard {
     identifiers { kind value namespace }
     preferences { preferredChannel contactHours notes consents { channel granted } }
     insights { lifetimeValue { amount currency } orderCount lastPurchaseAt openCases lifecycleStage csat { latest average } }
-    timeline(first: 6) {
+    timeline(first: ${PAGE_SIZE}) {
       edges { node { __typename occurredAt channel summary case { number subject status }
         ... on PurchaseEvent { orderNumber status total { amount currency } }
         ... on SurveyResponseEvent { survey score scaleMax } } }
@@ -35,9 +48,17 @@ const AGENT_CARD = `query AgentCard {
     }
   }
 }`;
+const FLOOR_PARAMS = ['SOCIAL', 'instagram', 'maya.runs', PAGE_SIZE + 1];
 
-export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup: Cleanup): Promise<void> {
-  console.log(`\n## agent card under load: ${CONNECTIONS} connections for ${SECONDS} s`);
+interface Contender {
+  name: string;
+  send: Send;
+  /** CPU seconds of its own process so far (the floor has none besides PostgreSQL). */
+  ownCpu: () => number | null;
+}
+
+export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup: Cleanup): Promise<Finding[]> {
+  console.log(`\n## agent card under load: ${CONNECTIONS} connections, ${ROUNDS} rounds of ${ROUND_SECONDS} s each for this build, the baseline and the floor`);
   const database = await server.createDatabase();
   cleanup.add('drop the agent card benchmark database', () => database.release());
   const db = createDataSource({ url: database.url, poolSize: 4 });
@@ -47,53 +68,103 @@ export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup:
   await seedDemoData(db, loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }), { anchor: new Date('2026-11-01T12:00:00Z') });
   const key = await createBenchKey(db, Role.AGENT, 'benchmark agent');
 
+  const contenders: Contender[] = [];
+  const thisBuild = await startServerProcess(path.join(__dirname, '..', '..'), database.url, cleanup);
+  contenders.push(await graphqlContender('this build', thisBuild, key));
+  const baselineFolder = await buildBaseline(BASELINE_COMMIT, cleanup);
+  if (baselineFolder) contenders.push(await graphqlContender(`baseline ${BASELINE_COMMIT.slice(0, 7)}`, await startServerProcess(baselineFolder, database.url, cleanup), key));
+
+  const pool = new Pool({ connectionString: database.url, max: CONNECTIONS, options: '-c TimeZone=UTC' });
+  cleanup.add('close the floor pool', () => pool.end());
+  const floorCard = async () => (await pool.query<{ card: unknown }>(CARD_FLOOR_STATEMENT, FLOOR_PARAMS)).rows[0]?.card;
+  const answer = (await graphqlPoster(thisBuild.url, key, AGENT_CARD, 1).first()) as { data: { customerByIdentifier: Parameters<typeof assertFloorMatchesCard>[1] } };
+  assertFloorMatchesCard((await floorCard()) as Parameters<typeof assertFloorMatchesCard>[0], answer.data.customerByIdentifier, PAGE_SIZE);
+  contenders.push({
+    name: 'floor: one SQL statement',
+    send: async () => {
+      if (!(await floorCard())) throw new Error('the floor statement found no customer');
+    },
+    ownCpu: () => null,
+  });
+  console.log(`load        the README's AgentCard with an AGENT key; node http keep-alive clients in this process, each server in its own; the floor's answer checked against the card's`);
+
+  const totals = new Map(contenders.map((c) => [c.name, { requests: 0, latencies: [] as number[], ownCpu: 0, postgresCpu: 0 }]));
+  for (const contender of contenders) await closedLoop(contender.send, CONNECTIONS, WARMUP_SECONDS * 1000);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const contender of contenders) {
+      const [own, postgres] = [contender.ownCpu(), cpuSeconds(isPostgres)];
+      const latencies = await closedLoop(contender.send, CONNECTIONS, ROUND_SECONDS * 1000);
+      const total = totals.get(contender.name)!;
+      total.requests += latencies.length;
+      total.latencies.push(...latencies);
+      const [ownAfter, postgresAfter] = [contender.ownCpu(), cpuSeconds(isPostgres)];
+      if (own !== null && ownAfter !== null) total.ownCpu += ownAfter - own;
+      if (postgres !== null && postgresAfter !== null) total.postgresCpu += postgresAfter - postgres;
+    }
+  }
+  const alone = await timeInterleaved(new Map(contenders.map((c) => [c.name, c.send])), ONE_AT_A_TIME, 20);
+
+  const perRequest = (cpu: number, requests: number) => (cpu > 0 ? `${((cpu * 1000) / requests).toFixed(2)}` : '');
+  const figures = new Map(
+    contenders.map((c) => {
+      const total = totals.get(c.name)!;
+      return [c.name, { perSecond: total.requests / (ROUNDS * ROUND_SECONDS), loaded: summarise(total.latencies), alone: summarise(alone.get(c.name)!), ...total }];
+    }),
+  );
+  console.log(
+    `\n${formatTable(
+      ['contender', 'requests/s', 'p50 ms', 'p99 ms', 'alone: median ms', 'process CPU ms/request', 'PostgreSQL CPU ms/request'],
+      [...figures].map(([name, f]) => [name, f.perSecond.toFixed(0), milliseconds(f.loaded.median), milliseconds(f.loaded.p99), milliseconds(f.alone.median), perRequest(f.ownCpu, f.requests), perRequest(f.postgresCpu, f.requests)]),
+    )}`,
+  );
+  const mine = figures.get('this build')!;
+  const floor = figures.get('floor: one SQL statement')!;
+  const baseline = baselineFolder ? figures.get(`baseline ${BASELINE_COMMIT.slice(0, 7)}`)! : null;
+  const findings: Finding[] = [
+    [
+      'agent card: requests/s, this build ÷ baseline',
+      '≥ 3×',
+      baseline ? `${(mine.perSecond / baseline.perSecond).toFixed(2)}× (${mine.perSecond.toFixed(0)} / ${baseline.perSecond.toFixed(0)})` : `${mine.perSecond.toFixed(0)} /s (no baseline)`,
+    ],
+    ['agent card: median alone ÷ floor', '≤ 2×', `${(mine.alone.median / floor.alone.median).toFixed(2)}× (${milliseconds(mine.alone.median)} / ${milliseconds(floor.alone.median)} ms)`],
+    ['agent card: p50 under load ÷ floor', '≤ 2×', `${(mine.loaded.median / floor.loaded.median).toFixed(2)}× (${milliseconds(mine.loaded.median)} / ${milliseconds(floor.loaded.median)} ms)`],
+  ];
+  console.log(`\n${formatTable(['figure', 'goal', 'measured'], findings)}`);
+  return findings;
+}
+
+interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+}
+
+/** The built server of the checkout in `folder`, in production mode, on a port of its own. */
+async function startServerProcess(folder: string, databaseUrl: string, cleanup: Cleanup): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'server', 'main.js')], {
-    env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', GRAPHIQL: 'false', CONSOLE: 'false', WEBHOOK_DISPATCHER: 'false' },
+  const child = spawn(process.execPath, [path.join(folder, 'dist', 'src', 'server', 'main.js')], {
+    cwd: folder,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', GRAPHIQL: 'false', CONSOLE: 'false', WEBHOOK_DISPATCHER: 'false' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  cleanup.add('stop the server process', async () => {
+  cleanup.add('stop a server process', async () => {
+    if (child.exitCode !== null) return;
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   });
-  const url = `http://127.0.0.1:${port}/graphql`;
-  const body = JSON.stringify({ query: AGENT_CARD });
-  const card = async () => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
-    const text = await response.text();
-    if (!response.ok || text.includes('"errors"')) throw new Error(`the agent card failed: ${text.slice(0, 300)}`);
-  };
+  return { url: `http://127.0.0.1:${port}/graphql`, child };
+}
+
+async function graphqlContender(name: string, server: ServerProcess, key: string): Promise<Contender> {
+  const { send } = graphqlPoster(server.url, key, AGENT_CARD, CONNECTIONS);
   for (let started = Date.now(); ; ) {
     try {
-      await card();
+      await send();
       break;
     } catch (error) {
       if (Date.now() - started > 30_000) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
-
-  const run = async (ms: number) => {
-    const latencies: number[] = [];
-    const until = performance.now() + ms;
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, async () => {
-        while (performance.now() < until) {
-          const sent = performance.now();
-          await card();
-          latencies.push(performance.now() - sent);
-        }
-      }),
-    );
-    return latencies;
-  };
-  await run(WARMUP_SECONDS * 1000);
-  const latencies = await run(SECONDS * 1000);
-  const latency = summarise(latencies);
-  console.log(`load        the README's AgentCard with an AGENT key, ${CONNECTIONS} clients in this process, the server in its own; ${seconds(WARMUP_SECONDS * 1000)} untimed first`);
-  const rows = [
-    ['agent card: requests per second', "≥ 3× this baseline (issue 12)", `${Math.round(latencies.length / SECONDS)}`],
-    ['agent card: p50 / p99 under that load', '', `${milliseconds(latency.median)} / ${milliseconds(latency.p99)} ms`],
-  ];
-  console.log(`\n${formatTable(['figure', 'goal', 'measured'], rows)}`);
+  const pid = String(server.child.pid);
+  return { name, send, ownCpu: () => cpuSeconds((_, candidate) => candidate === pid) };
 }

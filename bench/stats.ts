@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 
+/** One line of a benchmark's verdict: what was measured, its goal, and the figure. */
+export type Finding = readonly [figure: string, goal: string, measured: string];
+
 export interface Summary {
   median: number;
   p99: number;

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+/** One request of a load: resolves when its whole answer is in, and throws when the answer is wrong. */
+export type Send = () => Promise<void>;
+
+/** `connections` clients sending back to back for `ms`: each request's milliseconds. */
+export async function closedLoop(send: Send, connections: number, ms: number): Promise<number[]> {
+  const latencies: number[] = [];
+  const until = performance.now() + ms;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < until) {
+        const sent = performance.now();
+        await send();
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  return latencies;
+}
+
+/**
+ * POSTs one GraphQL document over keep-alive connections with node's http client (lighter than
+ * fetch, so that less of the machine goes to the load generator), checking that it answered
+ * without errors. `check` sees the parsed answer of the first request.
+ */
+export function graphqlPoster(url: string, key: string, query: string, connections: number): { send: Send; first: () => Promise<unknown> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const target = new URL(url);
+  const body = JSON.stringify({ query });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'content-length': Buffer.byteLength(body) };
+  const post = () =>
+    new Promise<string>((resolve, reject) => {
+      const request = http.request({ agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          if (response.statusCode !== 200 || text.includes('"errors"')) reject(new Error(`the request failed (${response.statusCode}): ${text.slice(0, 300)}`));
+          else resolve(text);
+        });
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  return {
+    send: async () => {
+      await post();
+    },
+    first: async () => JSON.parse(await post()),
+  };
+}
+
+/**
+ * CPU seconds (user + system) used so far by the processes `match` picks, read from /proc: what
+ * a request costs the server and the database besides its latency. Null where there is no /proc.
+ */
+export function cpuSeconds(match: (commandLine: string, pid: string) => boolean): number | null {
+  if (!fs.existsSync('/proc/self/stat')) return null;
+  const ticksPerSecond = 100;
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      const commandLine = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (!match(commandLine, pid)) continue;
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+    } catch {
+      // The process ended while it was being read.
+    }
+  }
+  return total;
+}
+
+/** PostgreSQL's backends (and its other processes), by their process titles. */
+export const isPostgres = (commandLine: string) => commandLine.startsWith('postgres');
