@@ -1,5 +1,8 @@
 import type { Role, Scope } from '../core/access-scopes';
 import type { Viewer } from '../core/viewer';
+import { badUserInput } from '../core/errors';
+import { currentScope, newRequestScope, runInScope, runOutsideScope } from '../core/request-scope';
+import { findUnstorableText } from '../core/storable-text';
 import type { Sql } from '../db/database';
 import { toGlobalId } from '../relay/global-id';
 import { AuditAction, AuditEntry, AuditOutcome } from './audit-entry.types';
@@ -34,36 +37,100 @@ const AUDIT_COLUMNS = `a.id::text AS id, at, actor_id, actor_name, actor_role, a
 /** Operation names are the client's own words; only so much of one is kept. */
 const OPERATION_NAME_LIMIT = 100;
 
+/** One entry as it is written: who, what, about whom. */
+interface NewAuditEntry {
+  viewer: Viewer;
+  operationName: string | null;
+  action: AuditAction;
+  customer: string | null;
+  field: string;
+  outcome: AuditOutcome;
+  reason: string | null;
+}
+
+interface QueuedRequest {
+  entries: NewAuditEntry[];
+  written: () => void;
+  failed: (error: unknown) => void;
+}
+
+/** A write that takes longer fails the requests waiting for it: their answers are withheld. */
+const WRITE_TIMEOUT_MS = 5000;
+/** Requests whose entries one INSERT carries at most. */
+const REQUESTS_PER_INSERT = 256;
+
 /**
- * The audit log: appended to in one statement per request, whatever it touched; read by
+ * The audit log: appended to before each answer goes out, whatever the request touched; read by
  * customer, actor and time. Entries hold ids, names of operations and outcomes, never personal
  * values, variables or tokens; the table refuses updates and deletes.
+ *
+ * Requests that finish while an INSERT is on its way wait for the next one, which carries all
+ * their entries (a group commit): under load one statement and one commit serve many requests,
+ * and a lone request waits for nothing but its own. Each request still waits until its entries
+ * are committed, and when an INSERT fails, every request it carried fails.
  */
 export class AuditLog {
+  private readonly queue: QueuedRequest[] = [];
+  private writing = false;
+
   constructor(private readonly db: Sql) {}
 
-  /** Records what one operation showed and wrote. One INSERT for all of it; nothing when there is nothing. */
-  async record(viewer: Viewer, operationName: string | null, shown: readonly (readonly [customerKey: string, field: string])[], writes: readonly AuditedWrite[], sql: Sql = this.db): Promise<void> {
-    const entries: { action: AuditAction; customer: string | null; field: string; outcome: AuditOutcome; reason: string | null }[] = [];
-    for (const [customer, field] of shown) entries.push({ action: AuditAction.READ, customer, field, outcome: AuditOutcome.OK, reason: null });
+  /** Records what one operation showed and wrote; resolves once it is committed. Nothing when there is nothing. */
+  async record(viewer: Viewer, operationName: string | null, shown: readonly (readonly [customerKey: string, field: string])[], writes: readonly AuditedWrite[]): Promise<void> {
+    const name = operationName?.slice(0, OPERATION_NAME_LIMIT) ?? null;
+    const entries: NewAuditEntry[] = [];
+    for (const [customer, field] of shown) entries.push({ viewer, operationName: name, action: AuditAction.READ, customer, field, outcome: AuditOutcome.OK, reason: null });
     for (const write of writes) {
-      const entry = { action: write.action, field: write.field, outcome: write.outcome, reason: write.reason ?? null };
+      const entry = { viewer, operationName: name, action: write.action, field: write.field, outcome: write.outcome, reason: write.reason ?? null };
       if (write.customerKeys.length === 0) entries.push({ ...entry, customer: null });
       for (const customer of new Set(write.customerKeys)) entries.push({ ...entry, customer });
     }
     if (entries.length === 0) return;
-    await sql.query(
+    // One request's unstorable text must not fail the others it would be written with.
+    if (findUnstorableText([viewer.id, viewer.name, name, entries.map((e) => e.reason)])) {
+      throw badUserInput('The audit entry holds characters that cannot be stored.', { reason: 'UNSTORABLE_TEXT' });
+    }
+    await new Promise<void>((written, failed) => {
+      this.queue.push({ entries, written, failed });
+      if (!this.writing) void runOutsideScope(() => this.writeQueued());
+    });
+    // The statement that carried these entries counts for this request, as when it ran alone.
+    const scope = currentScope();
+    if (scope) scope.statements++;
+  }
+
+  private async writeQueued(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const requests = this.queue.splice(0, REQUESTS_PER_INSERT);
+        try {
+          await runInScope(newRequestScope({ timeoutMs: WRITE_TIMEOUT_MS, maxConnections: 1 }), () => this.insert(requests.flatMap((r) => r.entries)));
+          for (const request of requests) request.written();
+        } catch (error) {
+          for (const request of requests) request.failed(error);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async insert(entries: NewAuditEntry[]): Promise<void> {
+    await this.db.query(
       `INSERT INTO audit_entry (actor_id, actor_name, actor_role, actor_scopes, action, customer_id, operation_name, field, outcome, reason)
-       SELECT $1, $2, $3, $4, e.action, e.customer, $5, e.field, e.outcome, e.reason
-       FROM unnest($6::text[], $7::uuid[], $8::text[], $9::text[], $10::text[]) AS e(action, customer, field, outcome, reason)`,
+       SELECT e.actor_id, e.actor_name, e.actor_role, string_to_array(e.actor_scopes, ','), e.action, e.customer, e.operation_name, e.field, e.outcome, e.reason
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[])
+         AS e(actor_id, actor_name, actor_role, actor_scopes, action, customer, operation_name, field, outcome, reason)`,
       [
-        viewer.id,
-        viewer.name,
-        viewer.role,
-        [...viewer.scopes],
-        operationName?.slice(0, OPERATION_NAME_LIMIT) ?? null,
+        entries.map((e) => e.viewer.id),
+        entries.map((e) => e.viewer.name),
+        entries.map((e) => e.viewer.role),
+        // Scopes are enum names: no commas in them.
+        entries.map((e) => [...e.viewer.scopes].join(',')),
         entries.map((e) => e.action),
         entries.map((e) => e.customer),
+        entries.map((e) => e.operationName),
         entries.map((e) => e.field),
         entries.map((e) => e.outcome),
         entries.map((e) => e.reason),

@@ -39,17 +39,3 @@ export function currentScope(): RequestScope | undefined {
 export function runOutsideScope<T>(fn: () => T): T {
   return storage.exit(fn);
 }
-
-/**
- * Runs `fn` in a scope of its own, with its own deadline, counting its statements into the
- * current request's: for work a request must do even when its own time is up (its audit entries).
- */
-export async function runInOwnScope<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-  const parent = currentScope();
-  const own = newRequestScope({ timeoutMs, maxConnections: 1 });
-  try {
-    return await runInScope(own, fn);
-  } finally {
-    if (parent) parent.statements += own.statements;
-  }
-}

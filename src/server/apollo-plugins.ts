@@ -4,7 +4,6 @@ import type { AuditLog } from '../access/audit-log.service';
 import type { QueryBudgets } from '../access/query-budgets';
 import { ErrorCode, RETRY_AFTER_SECONDS, rateLimited, serviceUnavailable } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { runInOwnScope } from '../core/request-scope';
 import type { Viewer } from '../core/viewer';
 import { checkCost } from '../query-limits/check-operation';
 import { costReport } from '../query-limits/operation-cost';
@@ -67,11 +66,11 @@ export function limitsFor(limits: QueryLimits, viewer: Viewer): QueryLimits {
 }
 
 /**
- * Writes what the operation showed in clear and wrote to the audit log, in one statement,
- * before the answer goes out. When the audit cannot be written, the answer is not sent: a
- * SERVICE_UNAVAILABLE error takes its place (a write it did stays done, as when a connection drops).
+ * Writes what the operation showed in clear and wrote to the audit log before the answer goes
+ * out (with other requests' entries, in one statement). When the audit cannot be written, the
+ * answer is not sent: a SERVICE_UNAVAILABLE error takes its place (a write it did stays done, as
+ * when a connection drops). The entries are written even when the operation ran out of its own time.
  */
-const AUDIT_WRITE_TIMEOUT_MS = 5000;
 
 export function auditPlugin(auditLog: AuditLog, log: Logger): ApolloServerPlugin<RequestContext> {
   return {
@@ -82,8 +81,7 @@ export function auditPlugin(auditLog: AuditLog, log: Logger): ApolloServerPlugin
           const { shown, writes } = contextValue.audit.drain();
           const written = (async () => {
             try {
-              // The entries are written even when the operation ran out of its own time.
-              await runInOwnScope(AUDIT_WRITE_TIMEOUT_MS, () => auditLog.record(contextValue.viewer, operationName ?? null, shown, writes));
+              await auditLog.record(contextValue.viewer, operationName ?? null, shown, writes);
             } catch (error) {
               log.warn({ err: error }, 'audit entries could not be written; the answer was withheld');
               if (response.body.kind === 'single') {
