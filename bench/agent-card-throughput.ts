@@ -9,7 +9,7 @@ import { assertFloorMatchesCard, CARD_FLOOR_STATEMENT } from './agent-card-floor
 import { buildBaseline } from './baseline-build';
 import { createBenchKey, Role } from './bench-credentials';
 import { freePort, type BenchServer } from './bench-database';
-import { closedLoop, cpuSeconds, graphqlPoster, isPostgres, type Send } from './card-load';
+import { closedLoop, cpuSeconds, graphqlPoster, machineBusySeconds, type Send } from './card-load';
 import type { Cleanup } from './cleanup';
 import { formatTable, milliseconds, summarise, timeInterleaved, type Finding } from './stats';
 
@@ -88,18 +88,18 @@ export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup:
   });
   console.log(`load        the README's AgentCard with an AGENT key; node http keep-alive clients in this process, each server in its own; the floor's answer checked against the card's`);
 
-  const totals = new Map(contenders.map((c) => [c.name, { requests: 0, latencies: [] as number[], ownCpu: 0, postgresCpu: 0 }]));
+  const totals = new Map(contenders.map((c) => [c.name, { requests: 0, latencies: [] as number[], ownCpu: 0, machineCpu: 0 }]));
   for (const contender of contenders) await closedLoop(contender.send, CONNECTIONS, WARMUP_SECONDS * 1000);
   for (let round = 0; round < ROUNDS; round++) {
     for (const contender of contenders) {
-      const [own, postgres] = [contender.ownCpu(), cpuSeconds(isPostgres)];
+      const [own, machine] = [contender.ownCpu(), machineBusySeconds()];
       const latencies = await closedLoop(contender.send, CONNECTIONS, ROUND_SECONDS * 1000);
       const total = totals.get(contender.name)!;
       total.requests += latencies.length;
       total.latencies.push(...latencies);
-      const [ownAfter, postgresAfter] = [contender.ownCpu(), cpuSeconds(isPostgres)];
+      const [ownAfter, machineAfter] = [contender.ownCpu(), machineBusySeconds()];
       if (own !== null && ownAfter !== null) total.ownCpu += ownAfter - own;
-      if (postgres !== null && postgresAfter !== null) total.postgresCpu += postgresAfter - postgres;
+      if (machine !== null && machineAfter !== null) total.machineCpu += machineAfter - machine;
     }
   }
   const alone = await timeInterleaved(new Map(contenders.map((c) => [c.name, c.send])), ONE_AT_A_TIME, 20);
@@ -113,8 +113,8 @@ export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup:
   );
   console.log(
     `\n${formatTable(
-      ['contender', 'requests/s', 'p50 ms', 'p99 ms', 'alone: median ms', 'process CPU ms/request', 'PostgreSQL CPU ms/request'],
-      [...figures].map(([name, f]) => [name, f.perSecond.toFixed(0), milliseconds(f.loaded.median), milliseconds(f.loaded.p99), milliseconds(f.alone.median), perRequest(f.ownCpu, f.requests), perRequest(f.postgresCpu, f.requests)]),
+      ['contender', 'requests/s', 'p50 ms', 'p99 ms', 'alone: median ms', 'server CPU ms/request', 'machine CPU ms/request'],
+      [...figures].map(([name, f]) => [name, f.perSecond.toFixed(0), milliseconds(f.loaded.median), milliseconds(f.loaded.p99), milliseconds(f.alone.median), perRequest(f.ownCpu, f.requests), perRequest(f.machineCpu, f.requests)]),
     )}`,
   );
   const mine = figures.get('this build')!;

@@ -76,5 +76,10 @@ export function cpuSeconds(match: (commandLine: string, pid: string) => boolean)
   return total;
 }
 
-/** PostgreSQL's backends (and its other processes), by their process titles. */
-export const isPostgres = (commandLine: string) => commandLine.startsWith('postgres');
+/** CPU seconds the whole machine has been busy (all cores, every process), from /proc/stat; null where there is none. */
+export function machineBusySeconds(): number | null {
+  if (!fs.existsSync('/proc/stat')) return null;
+  const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = ticks;
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
