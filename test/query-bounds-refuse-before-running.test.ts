@@ -59,6 +59,11 @@ describe('query bounds, checked before anything runs', () => {
     expect(cost.actual).toBeLessThanOrEqual(cost.requested);
     // What is left of the credential's budget, in the answer and in its headers.
     expect(String(cost.remaining)).toBe(allowed.headers.get('ratelimit-remaining'));
+    // Costs are remembered per document, but by page size: a small page of another customer
+    // costs the same, and large pages after small ones are still refused.
+    const other = await server.post(query, { id: Buffer.from('Customer:00000000-0000-4000-8000-000000000000').toString('base64url'), n: 5 });
+    expect(other.body.extensions!.cost!.requested).toBe(cost.requested);
+    expect((await server.post(query, { id: customerId, n: 100 })).body.errors![0].extensions).toMatchObject({ reason: 'MAX_COST' });
   });
 
   it('refuses more aliases than MAX_QUERY_ALIASES', async () => {

@@ -27,6 +27,41 @@ const connectionEstimator: ComplexityEstimator = ({ field, args, childComplexity
  * Throws an over-limit error when the document is too large to cost.
  */
 export function requestedCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined, limit: number): number {
+  // The servers hand the same document object for the same text (their parse caches), so
+  // costs are kept with it, by what in the variables can change a cost.
+  let costs = costsByDocument.get(document);
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(costShape(variables ?? {}))}`;
+  const known = costs?.get(key);
+  if (known !== undefined) return known;
+  const cost = computeCost(schema, document, operationName, variables, limit);
+  if (!costs) costsByDocument.set(document, (costs = new Map()));
+  if (costs.size >= COSTS_PER_DOCUMENT) costs.delete(costs.keys().next().value!);
+  costs.set(key, cost);
+  return cost;
+}
+
+const costsByDocument = new WeakMap<DocumentNode, Map<string, number>>();
+const COSTS_PER_DOCUMENT = 64;
+
+/**
+ * What of a variable's value a cost can depend on: numbers (page sizes) and how many items a
+ * list holds (batch sizes). Every string is the same string and every boolean the same boolean,
+ * so two cards for different customers share one costing; types stay as given, so a value of
+ * the wrong type still costs what it did.
+ */
+function costShape(value: unknown): unknown {
+  if (typeof value === 'string') return '';
+  if (typeof value === 'boolean') return false;
+  if (Array.isArray(value)) return value.map(costShape);
+  if (value !== null && typeof value === 'object') {
+    const shaped: Record<string, unknown> = {};
+    for (const [name, inner] of Object.entries(value)) shaped[name] = costShape(inner);
+    return shaped;
+  }
+  return value;
+}
+
+function computeCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined, limit: number): number {
   try {
     return getComplexity({
       schema,

@@ -98,6 +98,8 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
     // main.ts owns the signals: it drains this server first, then closes the pool and the database.
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: limits.maxTokens },
+    // Compact answers: Apollo indents by default, which costs bytes on the wire and time to write.
+    stringifyResult: (value) => JSON.stringify(value),
     validationRules: shapeRules(limits),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
