@@ -17,7 +17,7 @@ import { formatTable, milliseconds, summarise, timeInterleaved, type Finding } f
  * The agent card under load (issue 12): the README's AgentCard (insights and each event's case
  * included) on the demo data, through the credential check, masking and audit of an AGENT key,
  * from CONNECTIONS concurrent clients, against
- * - this build, in a server process of its own (production mode);
+ * - this build, in a server process of its own (production mode), and as two processes;
  * - the baseline: BENCH_CARD_BASELINE, the commit issue 12's work started from, built in a git
  *   worktree and run beside it on the same database;
  * - the floor: one hand-written statement returning the same rows as JSON (./agent-card-floor.ts),
@@ -71,6 +71,17 @@ export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup:
   const contenders: Contender[] = [];
   const thisBuild = await startServerProcess(path.join(__dirname, '..', '..'), database.url, cleanup);
   contenders.push(await graphqlContender('this build', thisBuild, key));
+  // Two server processes of this build, clients taking them in turn: what a second core buys.
+  const second = await graphqlContender('this build, 2nd process', await startServerProcess(path.join(__dirname, '..', '..'), database.url, cleanup), key);
+  let turn = 0;
+  contenders.push({
+    name: 'this build, 2 processes',
+    send: () => (turn++ % 2 === 0 ? contenders[0].send() : second.send()),
+    ownCpu: () => {
+      const [first, other] = [contenders[0].ownCpu(), second.ownCpu()];
+      return first === null || other === null ? null : first + other;
+    },
+  });
   const baselineFolder = await buildBaseline(BASELINE_COMMIT, cleanup);
   if (baselineFolder) contenders.push(await graphqlContender(`baseline ${BASELINE_COMMIT.slice(0, 7)}`, await startServerProcess(baselineFolder, database.url, cleanup), key));
 
@@ -120,12 +131,14 @@ export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup:
   const mine = figures.get('this build')!;
   const floor = figures.get('floor: one SQL statement')!;
   const baseline = baselineFolder ? figures.get(`baseline ${BASELINE_COMMIT.slice(0, 7)}`)! : null;
+  const two = figures.get('this build, 2 processes')!;
   const findings: Finding[] = [
     [
       'agent card: requests/s, this build ÷ baseline',
       '≥ 3×',
       baseline ? `${(mine.perSecond / baseline.perSecond).toFixed(2)}× (${mine.perSecond.toFixed(0)} / ${baseline.perSecond.toFixed(0)})` : `${mine.perSecond.toFixed(0)} /s (no baseline)`,
     ],
+    ['agent card: requests/s, two processes ÷ one', '', `${(two.perSecond / mine.perSecond).toFixed(2)}× (${two.perSecond.toFixed(0)} / ${mine.perSecond.toFixed(0)})`],
     ['agent card: median alone ÷ floor', '≤ 2×', `${(mine.alone.median / floor.alone.median).toFixed(2)}× (${milliseconds(mine.alone.median)} / ${milliseconds(floor.alone.median)} ms)`],
     ['agent card: p50 under load ÷ floor', '≤ 2×', `${(mine.loaded.median / floor.loaded.median).toFixed(2)}× (${milliseconds(mine.loaded.median)} / ${milliseconds(floor.loaded.median)} ms)`],
   ];
