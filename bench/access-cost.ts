@@ -5,7 +5,7 @@ import { seedDemoData } from '../src/seed/demo-data';
 import type { BenchServer } from './bench-database';
 import { headersFor, startServer, type RunningServer } from './bench-server';
 import type { Cleanup } from './cleanup';
-import { formatTable, milliseconds, summarise, timeInterleaved } from './stats';
+import { formatTable, milliseconds, summarise, timeInterleaved, type Finding } from './stats';
 
 /**
  * What access control costs the agent card: the README's AgentCard query on the demo data, sent
@@ -27,7 +27,7 @@ const AGENT_CARD = `query AgentCard {
   }
 }`;
 
-export async function benchmarkAccessCost(server: BenchServer, iterations: number, warmup: number, cleanup: Cleanup): Promise<void> {
+export async function benchmarkAccessCost(server: BenchServer, iterations: number, warmup: number, cleanup: Cleanup): Promise<Finding[]> {
   console.log('\n## access control: what auth and audit cost the agent card');
   const database = await server.createDatabase();
   cleanup.add('drop the access benchmark database', () => database.release());
@@ -58,7 +58,7 @@ export async function benchmarkAccessCost(server: BenchServer, iterations: numbe
   );
   const [before, after] = [...samples.values()].map(summarise);
   const [{ count: audited }] = await db.query(`SELECT count(*)::int AS count FROM audit_entry WHERE field = 'customerByIdentifier'`);
-  const rows = [
+  const rows: Finding[] = [
     ['median: before / after', '', `${milliseconds(before.median)} / ${milliseconds(after.median)} ms`],
     ['p99: before / after', '', `${milliseconds(before.p99)} / ${milliseconds(after.p99)} ms`],
     ['median cost of auth and audit', '<= 1 ms', `${milliseconds(after.median - before.median)} ms`],
@@ -66,4 +66,5 @@ export async function benchmarkAccessCost(server: BenchServer, iterations: numbe
     ['audit entries written by the timed cards', 'one per card', `${audited} for ${iterations + warmup} cards`],
   ];
   console.log(`\n${formatTable(['figure', 'goal', 'measured'], rows)}`);
+  return rows;
 }

@@ -8,7 +8,7 @@ import type { BenchServer } from './bench-database';
 import { createBenchKey, Role } from './bench-credentials';
 import { headersFor, startServer, type RunningServer } from './bench-server';
 import type { Cleanup } from './cleanup';
-import { formatTable, milliseconds, summarise } from './stats';
+import { formatTable, milliseconds, summarise, type Finding } from './stats';
 
 /**
  * Requests an attacker (or a careless client) sends, against the server in this process on the
@@ -22,7 +22,7 @@ const FLOOD_CLIENTS = 8;
 const FLOOD_SECONDS = 5;
 const CARD_SAMPLES = 40;
 
-export async function benchmarkHostileRequests(server: BenchServer, cleanup: Cleanup): Promise<void> {
+export async function benchmarkHostileRequests(server: BenchServer, cleanup: Cleanup): Promise<Finding[]> {
   console.log('\n## hostile requests: bounded before they run');
   const database = await server.createDatabase();
   cleanup.add('drop the hostile-requests database', () => database.release());
@@ -68,7 +68,7 @@ export async function benchmarkHostileRequests(server: BenchServer, cleanup: Cle
   const floodSeconds = (performance.now() - started) / 1000;
 
   const refusal = (answer: Answer) => `${answer.status} ${answer.body.errors?.[0]?.extensions?.reason ?? answer.body.errors?.[0]?.extensions?.code ?? 'answered'}`;
-  const rows = [
+  const rows: Finding[] = [
     ['deep query (265 bytes): answer', 'refused, 400 MAX_DEPTH', refusal(deep.answer)],
     ['deep query: time to answer', '<= 50 ms', `${milliseconds(deep.ms)} ms`],
     ['deep query: memory grown', '<= 50 MiB', `${deep.rssGrowthMiB.toFixed(1)} MiB`],
@@ -80,6 +80,7 @@ export async function benchmarkHostileRequests(server: BenchServer, cleanup: Cle
     ['of which refused by the flooders\' budgets (429)', '', `${floodLimited}`],
   ];
   console.log(`\n${formatTable(['figure', 'goal', 'measured'], rows)}`);
+  return rows;
 }
 
 interface Answer {

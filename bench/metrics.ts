@@ -17,7 +17,7 @@ import { headersFor, startServer, type RunningServer } from './bench-server';
 import type { Cleanup } from './cleanup';
 import { insertCustomers, insertEvents, type PlannedEvent } from './load-timelines';
 import { sampleEvent } from './sample-events';
-import { formatTable, milliseconds, seconds, summarise, timeInterleaved } from './stats';
+import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Finding } from './stats';
 
 /**
  * Metrics on a large history: 100,000 customers and 1,000,000 events over two years (the sample
@@ -41,7 +41,7 @@ const EXPERIENCE = `query Experience($range: MetricsRange!) { experienceMetrics(
   activeCustomers newCustomers churnRate retentionRate conversionRate averageLifetimeValue { amount currency } averageOrderValue { amount currency }
   reviewCount averageReviewRating nps csat } }`;
 
-export async function benchmarkMetrics(server: BenchServer, iterations: number, warmup: number, cleanup: Cleanup): Promise<void> {
+export async function benchmarkMetrics(server: BenchServer, iterations: number, warmup: number, cleanup: Cleanup): Promise<Finding[]> {
   console.log(`\n## metrics: ${EVENTS.toLocaleString('en-US')} events, ${CUSTOMERS.toLocaleString('en-US')} customers`);
   const database = await server.createDatabase();
   cleanup.add('drop the metrics benchmark database', () => database.release());
@@ -92,13 +92,14 @@ export async function benchmarkMetrics(server: BenchServer, iterations: number, 
   const [service, experience] = [...samples.values()].map(summarise);
 
   const rollup = await rollupCost(db, served, customers, random);
-  const rows = [
+  const rows: Finding[] = [
     ['serviceMetrics, 90 days by week: p50 / p99', 'p50 <= 150 ms', `${milliseconds(service.median)} / ${milliseconds(service.p99)} ms`],
     ['experienceMetrics, a year: p50 / p99', 'p50 <= 150 ms', `${milliseconds(experience.median)} / ${milliseconds(experience.p99)} ms`],
     ['recordEvents(1000) over HTTP: p50', '', `${milliseconds(rollup.record)} ms`],
     ['of which keeping the daily figures current: p50', 'a small share', `${milliseconds(rollup.rollup)} ms (${((rollup.rollup / rollup.record) * 100).toFixed(1)} %)`],
   ];
   console.log(`\n${formatTable(['figure', 'goal', 'measured'], rows)}`);
+  return rows;
 }
 
 /** recordEvents(1000) end to end, and the roll-up statement alone on 1000 stored events (in a transaction rolled back). */

@@ -14,10 +14,11 @@ import { explainAnalyze, serverTimelineStatement, TIMELINE_INDEX, usesTimelineIn
 import { benchmarkAccessCost } from './access-cost';
 import { benchmarkAgentCardThroughput } from './agent-card-throughput';
 import { benchmarkHostileRequests } from './hostile-requests';
+import { benchmarkIngest } from './ingest';
 import { benchmarkMetrics } from './metrics';
 import { benchmarkWebhooks } from './webhooks';
 import { benchmarkSearch } from './search';
-import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Summary } from './stats';
+import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Finding, type Summary } from './stats';
 import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeline-pages';
 
 /**
@@ -28,13 +29,14 @@ import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeli
  * - hostile: requests the query bounds refuse, and a flood they let through (./hostile-requests.ts);
  * - access: the agent card with and without access control (./access-cost.ts);
  * - metrics: service and experience metrics on a million events (./metrics.ts).
- * - card: the agent card under load from 16 connections, the server in a process of its own (./agent-card-throughput.ts).
+ * - card: the agent card under load, against the baseline commit and a one-statement floor (./agent-card-throughput.ts).
+ * - ingest: recordEvents batches from four writers, replayed, and single recordCalls with a subscriber (./ingest.ts).
  * - webhooks: recording throughput with and without webhooks, latency to the receiver, the outbox draining (./webhooks.ts).
  * `npm run bench`; BENCH_DATABASE_URL (or DATABASE_URL) picks a server, BENCH_ITERATIONS the sample
- * count, BENCH_ONLY=timeline, search, hostile, access, card, metrics or webhooks runs one section.
+ * count, BENCH_ONLY=timeline, search, hostile, access, card, ingest, metrics or webhooks runs one section.
  */
 
-const SECTIONS = ['timeline', 'search', 'hostile', 'access', 'card', 'metrics', 'webhooks'] as const;
+const SECTIONS = ['timeline', 'search', 'hostile', 'access', 'card', 'ingest', 'metrics', 'webhooks'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The deep page timed beside page 1 (BENCH_DEEP_PAGE), of a timeline of BENCH_TIMELINE_EVENTS events. */
@@ -59,20 +61,26 @@ async function main(): Promise<void> {
     const server = await startBenchServer();
     cleanup.add('stop the database server', () => server.stop());
     console.log(`database    ${server.description}`);
-    if (sections.includes('timeline')) await inSection(cleanup, (section) => benchmarkTimeline(server, iterations, section));
-    if (sections.includes('search')) await benchmarkSearch(server, iterations, WARMUP, cleanup);
-    if (sections.includes('hostile')) await inSection(cleanup, (section) => benchmarkHostileRequests(server, section));
-    if (sections.includes('access')) await inSection(cleanup, (section) => benchmarkAccessCost(server, iterations, WARMUP, section));
-    if (sections.includes('card')) await inSection(cleanup, (section) => benchmarkAgentCardThroughput(server, section));
-    if (sections.includes('metrics')) await inSection(cleanup, (section) => benchmarkMetrics(server, Math.min(iterations, 100), 5, section));
-    if (sections.includes('webhooks')) await inSection(cleanup, (section) => benchmarkWebhooks(server, section));
+    const findings: [Section, Finding[]][] = [];
+    const section = async (name: Section, body: (section: Cleanup) => Promise<Finding[]>) => {
+      if (sections.includes(name)) findings.push([name, await inSection(cleanup, body)]);
+    };
+    await section('timeline', (own) => benchmarkTimeline(server, iterations, own));
+    await section('search', (own) => benchmarkSearch(server, iterations, WARMUP, own));
+    await section('hostile', (own) => benchmarkHostileRequests(server, own));
+    await section('access', (own) => benchmarkAccessCost(server, iterations, WARMUP, own));
+    await section('card', (own) => benchmarkAgentCardThroughput(server, own));
+    await section('ingest', (own) => benchmarkIngest(server, own));
+    await section('metrics', (own) => benchmarkMetrics(server, Math.min(iterations, 100), 5, own));
+    await section('webhooks', (own) => benchmarkWebhooks(server, own));
+    printSummary(findings);
   } finally {
     await cleanup.run();
   }
   console.log(`\nfinished in ${seconds(performance.now() - started)}`);
 }
 
-async function benchmarkTimeline(server: BenchServer, iterations: number, cleanup: Cleanup): Promise<void> {
+async function benchmarkTimeline(server: BenchServer, iterations: number, cleanup: Cleanup): Promise<Finding[]> {
   console.log(`\n## timeline: pages of ${PAGE_SIZE} events`);
   const database = await server.createDatabase();
   cleanup.add('drop the timeline benchmark database', () => database.release());
@@ -131,15 +139,18 @@ async function benchmarkTimeline(server: BenchServer, iterations: number, cleanu
   const near = results.get(`GraphQL pages 1-${SPREAD}`)!.median;
   const deepMedian = results.get(`GraphQL pages ${DEEP_PAGE}-${DEEP_PAGE + SPREAD - 1}`)!.median;
   const floorRatio = results.get(`pg floor page ${DEEP_PAGE}`)!.median / results.get('pg floor page 1')!.median;
-  console.log(
-    `\n${formatTable(
-      ['figure', 'goal', 'measured'],
-      [
-        [`GraphQL pages ${DEEP_PAGE.toLocaleString('en-US')}+ ÷ pages 1+ (${SPREAD} each), median`, 'within 10 %', `${(deepMedian / near).toFixed(2)} (${milliseconds(deepMedian)} / ${milliseconds(near)} ms)`],
-        [`pg floor page ${DEEP_PAGE.toLocaleString('en-US')} ÷ page 1, median`, '', floorRatio.toFixed(2)],
-      ],
-    )}`,
-  );
+  const rows: Finding[] = [
+    [`GraphQL pages ${DEEP_PAGE.toLocaleString('en-US')}+ ÷ pages 1+ (${SPREAD} each), median`, 'within 10 %', `${(deepMedian / near).toFixed(2)} (${milliseconds(deepMedian)} / ${milliseconds(near)} ms)`],
+    [`pg floor page ${DEEP_PAGE.toLocaleString('en-US')} ÷ page 1, median`, '', floorRatio.toFixed(2)],
+  ];
+  console.log(`\n${formatTable(['figure', 'goal', 'measured'], rows)}`);
+  return rows;
+}
+
+/** Every section's verdict in one table at the end, so a run is read in one place. */
+function printSummary(findings: readonly [Section, Finding[]][]): void {
+  const rows = findings.flatMap(([section, rows]) => rows.filter(([, goal]) => goal !== '').map(([figure, goal, measured]) => [section, figure, goal, measured]));
+  console.log(`\n## summary: every figure with a goal\n\n${formatTable(['section', 'figure', 'goal', 'measured'], rows, [1, 2])}`);
 }
 
 /** The cursor of the last event of page `pageNumber - 1`, as the server would have issued it. */

@@ -11,7 +11,7 @@ import { inSection, type Cleanup } from './cleanup';
 import { explainAnalyze } from './query-plan';
 import { loadSearchCustomers } from './search-data';
 import { planQueries, QUERIES_PER_TYPE, QUERY_TYPES, sampleTargets, SearchClient, serverSearchStatement, SEARCH_PAGE_SIZE, type PlannedQuery, type QueryType } from './search-queries';
-import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Summary } from './stats';
+import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Summary, type Finding } from './stats';
 
 /**
  * Times searchCustomers(query, first: 20) over HTTP for each kind of thing agents type, on the
@@ -71,7 +71,7 @@ interface DatasetResult {
   overall: Summary;
 }
 
-export async function benchmarkSearch(server: BenchServer, iterations: number, warmup: number, cleanup: Cleanup): Promise<void> {
+export async function benchmarkSearch(server: BenchServer, iterations: number, warmup: number, cleanup: Cleanup): Promise<Finding[]> {
   console.log(`\n## search: searchCustomers(query, first: ${SEARCH_PAGE_SIZE}) { edges { node { id displayName } } }`);
   console.log(
     `timing      ${iterations} runs per query type, one request at a time, types taken in turn (each cycling through up to ${QUERIES_PER_TYPE} queries built from customers picked by md5(id)), ` +
@@ -83,6 +83,7 @@ export async function benchmarkSearch(server: BenchServer, iterations: number, w
     results.push(await inSection(cleanup, (section) => benchmarkDataset(server, dataset, iterations, warmup, last, section)));
   }
   printVerdict(results);
+  return results.map(({ label, overall }): Finding => [`searchCustomers on ${label}: median / p99`, `median <= ${SEARCH_TARGET_MS} ms`, `${milliseconds(overall.median)} / ${milliseconds(overall.p99)} ms`]);
 }
 
 async function benchmarkDataset(server: BenchServer, dataset: Dataset, iterations: number, warmup: number, explainSlowest: boolean, cleanup: Cleanup): Promise<DatasetResult> {

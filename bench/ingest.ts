@@ -1,0 +1,178 @@
+import { performance } from 'node:perf_hooks';
+import { getOperationAST, getVariableValues, parse, type OperationDefinitionNode } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { decodeStreamCursor } from '../src/changefeed/stream-cursor';
+import { loadConfig } from '../src/core/config';
+import { createDataSource } from '../src/db/data-source';
+import { migrate } from '../src/db/migrate';
+import { buildTimelineSchema } from '../src/server/schema';
+import { createBenchKey, Role } from './bench-credentials';
+import type { BenchServer } from './bench-database';
+import { headersFor, startServer, type RunningServer } from './bench-server';
+import type { Cleanup } from './cleanup';
+import { formatTable, milliseconds, summarise, type Finding } from './stats';
+
+/**
+ * Ingest (issue 12), through the API as integrations send it, with identity resolution (every
+ * event names its customer by e-mail address, among CUSTOMERS people, who are created on first
+ * sight) and idempotency (every event has a (source, externalId)):
+ * - batches: recordEvents of BATCH from WRITERS concurrent writers for BENCH_INGEST_SECONDS; then
+ *   every batch sent again, which must create nothing; and what GraphQL's coercion of one
+ *   BATCH-item input costs by itself;
+ * - single events: recordCall from SINGLE_CLIENTS concurrent clients for BENCH_INGEST_SINGLE_SECONDS
+ *   while a WebSocket subscriber follows every customer, which must see each call once, in
+ *   stream order.
+ */
+const BATCH = 1000;
+const WRITERS = 4;
+const CUSTOMERS = 20_000;
+const SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 60);
+const SINGLE_CLIENTS = 32;
+const SINGLE_SECONDS = Number(process.env.BENCH_INGEST_SINGLE_SECONDS ?? 20);
+
+const RECORD_EVENTS = `mutation Ingest($input: RecordEventsInput!) { recordEvents(input: $input) { results { created userErrors { message } } } }`;
+const RECORD_CALL = `mutation Call($input: RecordCallInput!) { recordCall(input: $input) { created event { streamCursor } userErrors { message } } }`;
+
+export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Promise<Finding[]> {
+  console.log(`\n## ingest: recordEvents(${BATCH}) from ${WRITERS} writers for ${SECONDS} s; recordCall from ${SINGLE_CLIENTS} clients for ${SINGLE_SECONDS} s with a subscriber`);
+  const database = await server.createDatabase();
+  cleanup.add('drop the ingest benchmark database', () => database.release());
+  const db = createDataSource({ url: database.url, poolSize: 4 });
+  await db.initialize();
+  cleanup.add('close the data source', () => db.destroy());
+  await migrate(db);
+  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', GRAPHIQL: 'false', CONSOLE: 'false', WEBHOOK_DISPATCHER: 'false' });
+  const served = await startServer(db, config, cleanup);
+  const integration: RunningServer = { url: served.url, secret: await createBenchKey(db, Role.INTEGRATION, 'benchmark integration') };
+
+  let sequence = 0;
+  const batchOf = () => Array.from({ length: BATCH }, () => eventInput(++sequence));
+  const post = async (query: string, variables: Record<string, unknown>) => {
+    const response = await fetch(integration.url, { method: 'POST', headers: headersFor(integration), body: JSON.stringify({ query, variables }) });
+    const body = (await response.json()) as { errors?: unknown; data?: Record<string, any> };
+    if (body.errors || !body.data) throw new Error(`the mutation failed: ${JSON.stringify(body).slice(0, 300)}`);
+    return body.data;
+  };
+
+  // Batches, closed loop: each writer sends its next batch when the last is answered.
+  const sent: Record<string, unknown>[][] = [];
+  const batchMs: number[] = [];
+  const until = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      while (performance.now() < until) {
+        const events = batchOf();
+        const t = performance.now();
+        const data = await post(RECORD_EVENTS, { input: { events } });
+        batchMs.push(performance.now() - t);
+        if (!data.recordEvents.results.every((r: { created: boolean }) => r.created)) throw new Error(`a batch had events not created: ${JSON.stringify(data).slice(0, 300)}`);
+        sent.push(events);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const recorded = sent.length * BATCH;
+  const batches = summarise(batchMs);
+
+  // Every batch again: idempotency must answer each event as stored, creating nothing.
+  let repeatsCreated = 0;
+  const replayStarted = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      for (let i = next++; i < sent.length; i = next++) {
+        const data = await post(RECORD_EVENTS, { input: { events: sent[i] } });
+        repeatsCreated += data.recordEvents.results.filter((r: { created: boolean }) => r.created).length;
+      }
+    }),
+  );
+  const replaySeconds = (performance.now() - replayStarted) / 1000;
+  const [{ stored }] = await db.query(`SELECT count(*)::int AS stored FROM timeline_event`);
+
+  // GraphQL's coercion of one batch's variables, alone: parse once, coerce BATCH items.
+  const schema = await buildTimelineSchema();
+  const operation = getOperationAST(parse(RECORD_EVENTS)) as OperationDefinitionNode;
+  const sample = batchOf();
+  const coercions: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const t = performance.now();
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], { input: { events: sample } });
+    coercions.push(performance.now() - t);
+    if (coerced.errors) throw new Error(`coercion failed: ${coerced.errors[0].message}`);
+  }
+  const coercion = summarise(coercions.slice(5));
+
+  // Single events with a subscriber following every customer.
+  const received: string[] = [];
+  const wsUrl = served.url.replace(/^http/, 'ws');
+  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${await createBenchKey(db, Role.ADMIN, 'benchmark subscriber')}` } });
+  // (Following every customer takes ADMIN.)
+  cleanup.add('close the subscriber', () => client.dispose() as Promise<void>);
+  const subscribed = new Promise<void>((resolve, reject) => {
+    const off = client.on('connected', () => {
+      off();
+      setTimeout(resolve, 200);
+    });
+    client.subscribe<{ timelineEventAdded: { streamCursor: string } }>(
+      { query: `subscription { timelineEventAdded { streamCursor } }` },
+      { next: (item) => item.data && received.push(item.data.timelineEventAdded.streamCursor), error: reject, complete: () => undefined },
+    );
+  });
+  await subscribed;
+  const callMs: number[] = [];
+  const cursors: string[] = [];
+  const singleUntil = performance.now() + SINGLE_SECONDS * 1000;
+  const singleStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: SINGLE_CLIENTS }, async () => {
+      while (performance.now() < singleUntil) {
+        const n = ++sequence;
+        const t = performance.now();
+        const data = await post(RECORD_CALL, { input: callInput(n) });
+        callMs.push(performance.now() - t);
+        if (!data.recordCall.created) throw new Error(`a call was not created: ${JSON.stringify(data).slice(0, 300)}`);
+        cursors.push(data.recordCall.event.streamCursor);
+      }
+    }),
+  );
+  const singleSeconds = (performance.now() - singleStarted) / 1000;
+  for (const deadline = Date.now() + 10_000; received.length < cursors.length && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+  const position = (cursor: string) => decodeStreamCursor(cursor);
+  const inOrder = received.every((cursor, i) => i === 0 || position(received[i - 1]) < position(cursor));
+  const missed = cursors.filter((cursor) => !new Set(received).has(cursor)).length;
+  const calls = summarise(callMs);
+
+  console.log(
+    `batches     ${sent.length} batches of ${BATCH} in ${elapsed.toFixed(1)} s; replayed in ${replaySeconds.toFixed(1)} s (${Math.round(recorded / replaySeconds)} events/s); ${stored} events stored\n` +
+      `single      ${cursors.length} calls in ${singleSeconds.toFixed(1)} s; the subscriber received ${received.length}`,
+  );
+  const rows: Finding[] = [
+    [`recordEvents(${BATCH}) from ${WRITERS} writers: events/s`, '>= 50,000', `${Math.round(recorded / elapsed).toLocaleString('en-US')}`],
+    [`recordEvents(${BATCH}): p50 / p99 per batch`, 'p99 <= 500 ms', `${milliseconds(batches.median)} / ${milliseconds(batches.p99)} ms`],
+    ['every batch replayed: events created again', '0', `${repeatsCreated} (${stored} stored for ${recorded} sent)`],
+    [`GraphQL coercion of one ${BATCH}-event input: median`, '', `${milliseconds(coercion.median)} ms`],
+    [`recordCall from ${SINGLE_CLIENTS} clients, a subscriber on: calls/s`, '>= 1,500', `${Math.round(cursors.length / singleSeconds).toLocaleString('en-US')}`],
+    ['recordCall: p50 / p99', '', `${milliseconds(calls.median)} / ${milliseconds(calls.p99)} ms`],
+    ['subscriber: calls missed, out of stream order', '0, 0', `${missed}, ${inOrder ? 0 : 'some'}`],
+  ];
+  console.log(`\n${formatTable(['figure', 'goal', 'measured'], rows)}`);
+  return rows;
+}
+
+const KINDS = ['call', 'email', 'socialMessage'] as const;
+
+/** Event n of the load: a call, an e-mail or a DM in turn, from one of CUSTOMERS people by e-mail address. */
+function eventInput(n: number): Record<string, unknown> {
+  const person = `ingest-${n % CUSTOMERS}@example.com`;
+  const common = { identifier: { kind: 'EMAIL', value: person }, occurredAt: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(), source: 'bench', externalId: `ingest-${n}` };
+  const kind = KINDS[n % KINDS.length];
+  if (kind === 'call') return { call: { ...common, direction: 'INBOUND', outcome: 'ANSWERED', durationSeconds: 120 + (n % 300) } };
+  if (kind === 'email') return { email: { ...common, direction: 'INBOUND', fromAddress: person, toAddresses: ['support@example.com'], subject: 'Where is my order?', bodyText: 'Hello, my parcel has not arrived yet.' } };
+  return { socialMessage: { ...common, direction: 'INBOUND', platform: 'instagram', handle: `@runner${n % CUSTOMERS}`, text: 'Any news on my parcel?' } };
+}
+
+function callInput(n: number): Record<string, unknown> {
+  return { identifier: { kind: 'EMAIL', value: `ingest-${n % CUSTOMERS}@example.com` }, occurredAt: new Date().toISOString(), direction: 'INBOUND', outcome: 'ANSWERED', durationSeconds: 60, source: 'bench-calls', externalId: `call-${n}` };
+}
