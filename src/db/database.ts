@@ -15,6 +15,15 @@ export interface Sql {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
 }
 
+export interface TransactionOptions {
+  /**
+   * Plan each statement for the values given, every time, instead of preparing it once per
+   * connection: for analytic statements, whose best plan depends on the range asked for and
+   * whose planning is a small share of their running.
+   */
+  planEachTime?: boolean;
+}
+
 export interface DatabaseLimits {
   /**
    * Client-side limit of one statement: a little over the server's statement_timeout, so that a
@@ -72,11 +81,11 @@ export class Database implements Sql {
    * deadlock, a serialization failure or a LostRace runs it again, up to `transactionRetries`
    * times, so `work` must do nothing outside the transaction that cannot be done twice.
    */
-  async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (sql: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const scope = currentScope();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.withConnection(scope, (client) => this.inTransaction(client, scope, work));
+        return await this.withConnection(scope, (client) => this.inTransaction(client, scope, work, options));
       } catch (error) {
         if (classifyDatabaseError(error) !== 'retry') throw publicDatabaseError(error);
         if (attempt >= this.limits.transactionRetries) {
@@ -89,10 +98,10 @@ export class Database implements Sql {
     }
   }
 
-  private async inTransaction<T>(client: PoolClient, scope: RequestScope | undefined, work: (sql: Sql) => Promise<T>): Promise<T> {
+  private async inTransaction<T>(client: PoolClient, scope: RequestScope | undefined, work: (sql: Sql) => Promise<T>, options: TransactionOptions): Promise<T> {
     await this.run(client, scope, 'BEGIN', []);
     try {
-      const result = await work({ query: (text, params = []) => this.run(client, scope, text, params) });
+      const result = await work({ query: (text, params = []) => this.run(client, scope, text, params, options) });
       // Out of time: roll back rather than commit a write the client was already told failed.
       if (scope && Date.now() >= scope.deadline) throw timedOut();
       await this.run(client, scope, 'COMMIT', []);
@@ -139,7 +148,7 @@ export class Database implements Sql {
     }
   }
 
-  private async run<Row>(client: PoolClient, scope: RequestScope | undefined, text: string, params: unknown[]): Promise<Row[]> {
+  private async run<Row>(client: PoolClient, scope: RequestScope | undefined, text: string, params: unknown[], options: TransactionOptions = {}): Promise<Row[]> {
     const unstorable = findUnstorableText(params);
     if (unstorable) throw badUserInput('A value contains characters that cannot be stored (NUL, or an unpaired UTF-16 surrogate).', { reason: 'UNSTORABLE_TEXT' });
     let deadlineMs = this.limits.statementDeadlineMs;
@@ -149,7 +158,7 @@ export class Database implements Sql {
       if (deadlineMs <= 0) throw timedOut();
     }
     try {
-      const result = await client.query({ text, values: params, name: this.prepared.nameOf(text, params.length), query_timeout: deadlineMs } as never);
+      const result = await client.query({ text, values: params, name: options.planEachTime ? undefined : this.prepared.nameOf(text, params.length), query_timeout: deadlineMs } as never);
       return (result as unknown as { rows: Row[] }).rows;
     } catch (error) {
       if ((error as { message?: unknown } | null)?.message === 'Query read timeout') throw new StatementDeadline();

@@ -7,10 +7,16 @@ import type { Database } from '../db/database';
  */
 const WORK_MEM = '64MB';
 
-/** One read-only metrics statement in a transaction of its own, so several can run at once on their own connections. */
+/**
+ * One read-only metrics statement in a transaction of its own, so several can run at once on
+ * their own connections; planned for its own range each time (a plan for 90 days is not one for two years).
+ */
 export function analyticQuery<Row>(db: Database, text: string, params: unknown[]): Promise<Row[]> {
-  return db.transaction(async (sql) => {
-    await sql.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
-    return sql.query<Row>(text, params);
-  });
+  return db.transaction(
+    async (sql) => {
+      await sql.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
+      return sql.query<Row>(text, params);
+    },
+    { planEachTime: true },
+  );
 }
