@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { getOperationAST, getVariableValues, parse, type OperationDefinitionNode } from 'graphql';
 import { createClient } from 'graphql-ws';
+import { Client } from 'pg';
 import WebSocket from 'ws';
 import { decodeStreamCursor } from '../src/changefeed/stream-cursor';
+import { CUSTOMER_CHANNEL, TIMELINE_CHANNEL } from '../src/changefeed/notifications';
 import { loadConfig } from '../src/core/config';
 import { createDataSource } from '../src/db/data-source';
 import { migrate } from '../src/db/migrate';
@@ -65,6 +67,23 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
     }
   };
 
+  // Every NOTIFY the recording sends, counted per second: each one is a commit that took
+  // PostgreSQL's global notification lock.
+  const listener = new Client({ connectionString: database.url });
+  await listener.connect();
+  cleanup.add('close the listener', () => listener.end());
+  let notifications = new Map<number, number>();
+  listener.on('notification', () => {
+    const second = Math.floor(performance.now() / 1000);
+    notifications.set(second, (notifications.get(second) ?? 0) + 1);
+  });
+  await listener.query(`LISTEN ${TIMELINE_CHANNEL}; LISTEN ${CUSTOMER_CHANNEL}`);
+  const notifyRate = () => {
+    const perSecond = [...notifications.values()];
+    notifications = new Map();
+    return perSecond.length ? `${Math.max(...perSecond)} / ${Math.round(perSecond.reduce((a, b) => a + b, 0) / perSecond.length)}` : '0 / 0';
+  };
+
   // Batches, closed loop: each writer sends its next batch when the last is answered.
   const sent: Record<string, unknown>[][] = [];
   const batchMs: number[] = [];
@@ -85,6 +104,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   const elapsed = (performance.now() - started) / 1000;
   const recorded = sent.length * BATCH;
   const batches = summarise(batchMs);
+  const batchNotifies = notifyRate();
 
   // Every batch again: idempotency must answer each event as stored, creating nothing.
   let repeatsCreated = 0;
@@ -99,6 +119,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
     }),
   );
   const replaySeconds = (performance.now() - replayStarted) / 1000;
+  notifyRate();
   const [{ stored }] = await db.query(`SELECT count(*)::int AS stored FROM timeline_event`);
 
   // GraphQL's coercion of one batch's variables, alone: parse once, coerce BATCH items.
@@ -148,6 +169,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
     }),
   );
   const singleSeconds = (performance.now() - singleStarted) / 1000;
+  const singleNotifies = notifyRate();
   for (const deadline = Date.now() + 10_000; received.length < cursors.length && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
   const position = (cursor: string) => decodeStreamCursor(cursor);
   const inOrder = received.every((cursor, i) => i === 0 || position(received[i - 1]) < position(cursor));
@@ -163,9 +185,11 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
     [`recordEvents(${BATCH}): p50 / p99 per batch`, 'p99 <= 500 ms', `${milliseconds(batches.median)} / ${milliseconds(batches.p99)} ms`],
     ['requests that ran out of time (sent again)', '0', `${timedOut}`],
     ['every batch replayed: events created again', '0', `${repeatsCreated} (${stored} stored for ${recorded} sent)`],
+    ['NOTIFYs per second during the batches: max / mean', '', batchNotifies],
     [`GraphQL coercion of one ${BATCH}-event input: median`, '', `${milliseconds(coercion.median)} ms`],
     [`recordCall from ${SINGLE_CLIENTS} clients, a subscriber on: calls/s`, '>= 1,500', `${Math.round(cursors.length / singleSeconds).toLocaleString('en-US')}`],
     ['recordCall: p50 / p99', '', `${milliseconds(calls.median)} / ${milliseconds(calls.p99)} ms`],
+    ['NOTIFYs per second during the single calls: max / mean', '', singleNotifies],
     ['subscriber: calls missed, out of stream order', '0, 0', `${missed}, ${inOrder ? 0 : 'some'}`],
   ];
   console.log(`\n${formatTable(['figure', 'goal', 'measured'], rows)}`);

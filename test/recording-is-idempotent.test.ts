@@ -70,6 +70,26 @@ describe('source + externalId make recording idempotent', () => {
 });
 
 describe('recordEvents', () => {
+  it('creates one customer per new identifier when batches naming the same new people race, and none for a batch whose items are refused', async () => {
+    const people = Array.from({ length: 30 }, () => `${unique('first')}@example.com`);
+    const customersBefore = await countRows(server.db, 'customer');
+    const batch = (writer: number) =>
+      people.map((email, i) => ({ email: { identifier: { kind: 'EMAIL', value: email }, occurredAt: `2026-03-04T08:${String(i).padStart(2, '0')}:0${writer}Z`, fromAddress: email, toAddresses: ['support@example.com'], subject: `hello ${writer}` } }));
+    // Four batches at once: one creates everyone in one statement, the others find them (or race, and fall back to one at a time).
+    const answers = await Promise.all([0, 1, 2, 3].map((writer) => server.data(RECORD_EVENTS, { input: { events: batch(writer) } })));
+    const owners = answers.map((answer) => answer.recordEvents.results.map((r: { customer: { id: string } }) => r.customer.id));
+    for (const list of owners) expect(list).toEqual(owners[0]);
+    expect(new Set(owners[0]).size).toBe(people.length);
+    expect(await countRows(server.db, 'customer')).toBe(customersBefore + people.length);
+    // A batch of new people whose every item is refused creates no one.
+    const strangers = Array.from({ length: 5 }, () => `${unique('never')}@example.com`);
+    const failing = await server.graphql(RECORD_EVENTS, {
+      input: { events: strangers.map((email) => ({ email: { identifier: { kind: 'EMAIL', value: email }, occurredAt: '2026-03-04T09:00:00Z', fromAddress: email, toAddresses: ['support@example.com'], subject: 'x'.repeat(999) } })) },
+    });
+    expect(failing.data?.recordEvents.results.every((r: { event: unknown }) => r.event === null)).toBe(true);
+    expect(await countRows(server.db, 'customer')).toBe(customersBefore + people.length);
+  });
+
   it('stores the good items of a mixed batch and reports the bad ones in place', async () => {
     const { id: customerId } = await createCustomer(server);
     const good = oneOfEachKind(customerId);

@@ -7,7 +7,7 @@ import type { Database, Sql } from '../db/database';
 import { LostRace, isRefusedByDatabase } from '../db/database-errors';
 import { savepoint } from '../db/savepoint';
 import type { NormalisedIdentifier } from '../customers/identifier-normalisation';
-import { createCustomerFor, identifierOwners, identityKey, lockLiveCustomers, type IdentifierOwner } from '../customers/identity-matching';
+import { createCustomerFor, createCustomersFor, identifierOwners, identityKey, lockLiveCustomers, type IdentifierOwner } from '../customers/identity-matching';
 import type { SuppressionList } from '../customers/suppression-list';
 import type { CaseAssignment } from '../cases/case-assignment';
 import type { Placement } from '../cases/case-rules';
@@ -225,17 +225,16 @@ export class EventRecorder {
     if (items.length === 0) return new Map();
     const isolate = items.length > 1;
     const insert = async (batch: typeof items) => {
-      const created = new Map<string, IdentifierOwner>();
-      const placed = [];
-      for (const item of batch) {
-        let owner = item.owner;
-        if ('create' in owner) {
-          const identity = identityKey(owner.create);
-          owner = created.get(identity) ?? (await this.createCustomer(sql, owner.create, item.event.source, isolate));
-          created.set(identity, owner);
-        }
-        placed.push({ index: item.index, event: item.event, path: item.path, customerKey: owner.key, originKey: owner.originKey });
+      // The first item naming an identifier nobody has gives its new customer its source.
+      const wanted = new Map<string, { identifier: NormalisedIdentifier; source: string | null }>();
+      for (const { owner, event } of batch) {
+        if ('create' in owner && !wanted.has(identityKey(owner.create))) wanted.set(identityKey(owner.create), { identifier: owner.create, source: event.source });
       }
+      const created = await this.createCustomers(sql, [...wanted.values()], isolate);
+      const placed = batch.map((item) => {
+        const owner = 'create' in item.owner ? created.get(identityKey(item.owner.create))! : item.owner;
+        return { index: item.index, event: item.event, path: item.path, customerKey: owner.key, originKey: owner.originKey };
+      });
       // Cases: placed by their rules before the insert (opening the new ones), written after it.
       const cases = await this.cases.place(
         sql,
@@ -271,6 +270,31 @@ export class EventRecorder {
       }
     }
     return results;
+  }
+
+  /**
+   * The customers a batch's new identifiers need, by identity: all in one statement (after a
+   * look for any created since the batch was read); when a concurrent transaction created one
+   * of them meanwhile, one at a time instead, each taking the other's customer where it exists.
+   */
+  private async createCustomers(sql: Sql, wanted: { identifier: NormalisedIdentifier; source: string | null }[], isolate: boolean): Promise<Map<string, IdentifierOwner>> {
+    const owners = new Map<string, IdentifierOwner>();
+    if (wanted.length === 0) return owners;
+    if (wanted.length > 1) {
+      try {
+        return await savepoint(sql, async () => {
+          const existing = await identifierOwners(sql, wanted.map((w) => w.identifier));
+          if (existing.size > 0) throw new LostRace('an identifier created since the batch was read');
+          const keys = await createCustomersFor(sql, wanted);
+          wanted.forEach((w, i) => owners.set(identityKey(w.identifier), { key: keys[i], originKey: null }));
+          return owners;
+        });
+      } catch (error) {
+        if (!(error instanceof LostRace)) throw error;
+      }
+    }
+    for (const { identifier, source } of wanted) owners.set(identityKey(identifier), await this.createCustomer(sql, identifier, source, isolate));
+    return owners;
   }
 
   /** In a batch, a concurrent creator of the same identifier only costs a retry of this one step. */
