@@ -131,7 +131,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
 
   const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
   const serviceDatabase = Database.configured(db, config, createLogger('silent'));
-  const recorder = new EventRecorder(serviceDatabase, config.DEFAULT_PHONE_REGION, new SuppressionList(undefined), new CaseAssignment(config.CASE_REOPEN_WINDOW));
+  const recorder = new EventRecorder(serviceDatabase, config.DEFAULT_PHONE_REGION, new SuppressionList(undefined), new CaseAssignment(config.CASE_REOPEN_WINDOW), { operationTimeoutMs: config.OPERATION_TIMEOUT_MS });
   // Warm-up and proof of life: one event per customer, which every subscriber must receive
   // before the timed run starts (then each subscription is registered on its server).
   let sequence = 0;

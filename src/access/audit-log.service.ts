@@ -1,7 +1,8 @@
 import type { Role, Scope } from '../core/access-scopes';
 import type { Viewer } from '../core/viewer';
 import { badUserInput } from '../core/errors';
-import { currentScope, newRequestScope, runInScope, runOutsideScope } from '../core/request-scope';
+import { GroupCommit } from '../core/group-commit';
+import { currentScope } from '../core/request-scope';
 import { findUnstorableText } from '../core/storable-text';
 import type { Sql } from '../db/database';
 import { toGlobalId } from '../relay/global-id';
@@ -48,12 +49,6 @@ interface NewAuditEntry {
   reason: string | null;
 }
 
-interface QueuedRequest {
-  entries: NewAuditEntry[];
-  written: () => void;
-  failed: (error: unknown) => void;
-}
-
 /** A write that takes longer fails the requests waiting for it: their answers are withheld. */
 const WRITE_TIMEOUT_MS = 5000;
 /** Requests whose entries one INSERT carries at most. */
@@ -70,8 +65,13 @@ const REQUESTS_PER_INSERT = 256;
  * are committed, and when an INSERT fails, every request it carried fails.
  */
 export class AuditLog {
-  private readonly queue: QueuedRequest[] = [];
-  private writing = false;
+  private readonly groups = new GroupCommit<NewAuditEntry[], void>(
+    async (requests) => {
+      await this.insert(requests.flat());
+      return requests.map(() => undefined);
+    },
+    { maxItems: REQUESTS_PER_INSERT, maxInFlight: 1, timeoutMs: WRITE_TIMEOUT_MS },
+  );
 
   constructor(private readonly db: Sql) {}
 
@@ -90,30 +90,10 @@ export class AuditLog {
     if (findUnstorableText([viewer.id, viewer.name, name, entries.map((e) => e.reason)])) {
       throw badUserInput('The audit entry holds characters that cannot be stored.', { reason: 'UNSTORABLE_TEXT' });
     }
-    await new Promise<void>((written, failed) => {
-      this.queue.push({ entries, written, failed });
-      if (!this.writing) void runOutsideScope(() => this.writeQueued());
-    });
+    const { statements } = await this.groups.submit(entries);
     // The statement that carried these entries counts for this request, as when it ran alone.
     const scope = currentScope();
-    if (scope) scope.statements++;
-  }
-
-  private async writeQueued(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) {
-        const requests = this.queue.splice(0, REQUESTS_PER_INSERT);
-        try {
-          await runInScope(newRequestScope({ timeoutMs: WRITE_TIMEOUT_MS, maxConnections: 1 }), () => this.insert(requests.flatMap((r) => r.entries)));
-          for (const request of requests) request.written();
-        } catch (error) {
-          for (const request of requests) request.failed(error);
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
+    if (scope) scope.statements += statements;
   }
 
   private async insert(entries: NewAuditEntry[]): Promise<void> {

@@ -3,6 +3,8 @@ import { eventDeliveriesCte } from '../changefeed/webhook-outbox';
 import { encodeStreamCursor } from '../changefeed/stream-cursor';
 import { EventKind } from '../core/enums';
 import { UserError, UserErrorCode, badUserInput } from '../core/errors';
+import { GroupCommit } from '../core/group-commit';
+import { currentScope } from '../core/request-scope';
 import type { Database, Sql } from '../db/database';
 import { LostRace, isRefusedByDatabase } from '../db/database-errors';
 import { savepoint } from '../db/savepoint';
@@ -39,6 +41,16 @@ const EVENT_INPUT_FIELDS: [keyof EventInput, EventKind][] = [
   ['review', EventKind.REVIEW],
 ];
 
+/** A validated event and where in the input it came from (for its errors). */
+interface StorableEvent {
+  event: ValidatedEvent;
+  path: (string | number)[];
+}
+
+/** Single events one group commit carries at most, and groups on their way at once. */
+const SINGLES_PER_GROUP = 200;
+const SINGLE_GROUPS_IN_FLIGHT = 1;
+
 /** Whose an event is: a live customer (locked for this transaction), or one to create for an identifier nobody has. */
 type Owner = IdentifierOwner | { create: NormalisedIdentifier } | null;
 
@@ -54,15 +66,30 @@ class NothingToKeep extends Error {
 
 /** Stores interactions pushed by integrations: validated, idempotent, each item on its own. */
 export class EventRecorder {
+  /**
+   * Single events of concurrent requests are stored together (a group commit): while one
+   * group's transaction is on its way, the events that come meanwhile wait and go in the next,
+   * which takes the stream lock and commits once for all of them. Each request still gets its
+   * own answer once its event is committed, and an event the database refuses fails alone.
+   */
+  private readonly singles: GroupCommit<StorableEvent, RecordEventPayload>;
+
   constructor(
     private readonly db: Database,
     private readonly region: string,
     private readonly suppression: SuppressionList,
     private readonly cases: CaseAssignment,
-  ) {}
+    options: { operationTimeoutMs: number },
+  ) {
+    this.singles = new GroupCommit((items) => this.store(items), { maxItems: SINGLES_PER_GROUP, maxInFlight: SINGLE_GROUPS_IN_FLIGHT, timeoutMs: options.operationTimeoutMs });
+  }
 
   async record(kind: EventKind, input: RecordEventCommonInput): Promise<RecordEventPayload> {
-    const [result] = await this.recordMany([{ kind, input, path: ['input'] }]);
+    const validation = validateEvent(kind, input, ['input'], this.region);
+    if (!validation.ok) return failed(validation.errors);
+    const { result, statements } = await this.singles.submit({ event: validation.event, path: ['input'] });
+    const scope = currentScope();
+    if (scope) scope.statements += statements;
     return result;
   }
 
@@ -93,7 +120,13 @@ export class EventRecorder {
     const validations = items.map((item) => validateEvent(item.kind, item.input, item.path, this.region));
     const toStore = validations.flatMap((v, i) => (v.ok ? [{ event: v.event, path: items[i].path }] : []));
     if (toStore.length === 0) return validations.map((v) => failed(v.ok ? [] : v.errors));
+    const stored = await this.store(toStore);
+    let next = 0;
+    return validations.map((v) => (v.ok ? stored[next++] : failed(v.errors)));
+  }
 
+  /** Stores valid events in one transaction; answers each one's payload, in order. */
+  private async store(toStore: StorableEvent[]): Promise<RecordEventPayload[]> {
     let stored: RecordEventPayload[];
     try {
       stored = await this.db.transaction(async (sql) => {
@@ -109,11 +142,10 @@ export class EventRecorder {
       else if (toStore.length === 1 && isRefusedByDatabase(error)) stored = [refused(toStore[0].path)];
       else throw error;
     }
-    let next = 0;
-    return validations.map((v) => (v.ok ? stored[next++] : failed(v.errors)));
+    return stored;
   }
 
-  private async storeBatch(sql: Sql, items: { event: ValidatedEvent; path: (string | number)[] }[]): Promise<RecordEventPayload[]> {
+  private async storeBatch(sql: Sql, items: StorableEvent[]): Promise<RecordEventPayload[]> {
     const events = items.map((item) => item.event);
     const earlier = await this.storedByExternalId(sql, events.filter((e) => e.externalId != null));
     const owners = await this.ownersOf(sql, events);

@@ -46,7 +46,7 @@ export function createServices(db: Database, config: Config) {
     preferences: new PreferencesService(db),
     consentHistory: new ConsentHistory(db),
     timeline: new TimelineService(db),
-    recorder: new EventRecorder(db, region, suppression, new CaseAssignment(config.CASE_REOPEN_WINDOW)),
+    recorder: new EventRecorder(db, region, suppression, new CaseAssignment(config.CASE_REOPEN_WINDOW), { operationTimeoutMs: config.OPERATION_TIMEOUT_MS }),
     merges: new MergeService(db),
     search: new CustomerSearchService(db, region),
     cases: new CaseService(db, config.CASE_REOPEN_WINDOW),

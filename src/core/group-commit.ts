@@ -1,0 +1,63 @@
+import { newRequestScope, runInScope, runOutsideScope } from './request-scope';
+
+export interface GroupCommitOptions {
+  /** Items one write carries at most. */
+  maxItems: number;
+  /** Writes on their way at once; items that come meanwhile wait for the next. */
+  maxInFlight: number;
+  /** Each write runs in a scope of its own with this deadline, whoever's request started it. */
+  timeoutMs: number;
+}
+
+/** An item's result, and the SQL statements of the write that carried it (for its request's count). */
+export interface Written<Result> {
+  result: Result;
+  statements: number;
+}
+
+interface Queued<Item, Result> {
+  item: Item;
+  written: (written: Written<Result>) => void;
+  failed: (error: unknown) => void;
+}
+
+/**
+ * Items from concurrent requests written together (a group commit): an item that comes while
+ * `maxInFlight` writes are on their way waits, and goes with the others that came meanwhile in
+ * the next write; a lone item waits for nothing. Each item's promise settles with its own result
+ * once its write is done; when a write fails, every item it carried fails with its error.
+ * `write` answers one result per item, in order.
+ */
+export class GroupCommit<Item, Result> {
+  private readonly queue: Queued<Item, Result>[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly write: (items: Item[]) => Promise<Result[]>,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  submit(item: Item): Promise<Written<Result>> {
+    return new Promise((written, failed) => {
+      this.queue.push({ item, written, failed });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
+      const group = this.queue.splice(0, this.options.maxItems);
+      this.inFlight++;
+      const scope = newRequestScope({ timeoutMs: this.options.timeoutMs, maxConnections: 1 });
+      void runOutsideScope(() => runInScope(scope, () => this.write(group.map((entry) => entry.item))))
+        .then(
+          (results) => group.forEach((entry, i) => entry.written({ result: results[i], statements: scope.statements })),
+          (error: unknown) => group.forEach((entry) => entry.failed(error)),
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
+    }
+  }
+}
