@@ -42,6 +42,8 @@ import type { WorkerInput, WorkerMessage } from './subscriber-worker';
  */
 
 const SUBSCRIBERS = intFromEnv('BENCH_SUBSCRIBERS', 1000);
+/** Server processes the subscribers are spread over. */
+const PROCESSES = Math.max(1, intFromEnv('BENCH_PROCESSES', 2));
 const RATE = intFromEnv('BENCH_RATE', 500);
 const SECONDS = intFromEnv('BENCH_SECONDS', 30);
 const FIREHOSE = intFromEnv('BENCH_FIREHOSE', 10);
@@ -52,8 +54,8 @@ const DRAIN_MS = 5000;
 /** Writer ticks per second; each tick records RATE/TICKS events. */
 const TICKS = 100;
 const MAX_IN_FLIGHT = 200;
-/** Consoles sharing one AGENT key: 20 sockets, 10 on each process, half the per-credential bound. */
-const CONSOLES_PER_KEY = 20;
+/** Consoles sharing one AGENT key: 10 sockets on each process, half the per-credential bound. */
+const CONSOLES_PER_KEY = 10 * PROCESSES;
 
 async function main(): Promise<void> {
   const cleanup = new Cleanup();
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
 
 async function benchmark(cleanup: Cleanup): Promise<void> {
   const started = performance.now();
-  console.log(`Customer Timeline benchmark: subscriptions over two server processes\n`);
+  console.log(`Customer Timeline benchmark: subscriptions over ${PROCESSES} server process${PROCESSES === 1 ? '' : 'es'}\n`);
   const pg = await startBenchServer();
   cleanup.add('stop PostgreSQL', () => pg.stop());
   const database = await pg.createDatabase();
@@ -94,23 +96,25 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   const customerKeys: string[] = ids;
   const customerIds = customerKeys.map((key) => toGlobalId('Customer', key));
 
-  const servers = await Promise.all([startServerProcess(database.url, cleanup), startServerProcess(database.url, cleanup)]);
-  console.log(`servers     2 processes (node dist/src/server/main.js), pids ${servers.map((s) => s.child.pid).join(' and ')}, on 127.0.0.1`);
+  const servers = await Promise.all(Array.from({ length: PROCESSES }, () => startServerProcess(database.url, cleanup)));
+  console.log(`servers     ${PROCESSES} process${PROCESSES === 1 ? '' : 'es'} (node dist/src/server/main.js), pids ${servers.map((s) => s.child.pid).join(', ')}, on 127.0.0.1`);
 
   // Credentials as deployments have them: an ADMIN key for the firehose tools (following every
   // customer needs ADMIN), and an AGENT key for each group of consoles, as many sockets per key
   // per process as WS_MAX_CONNECTIONS_PER_CREDENTIAL allows.
-  const firehoseKey = await createBenchKey(db, Role.ADMIN, 'bench firehose');
+  const firehoseKeys: string[] = [];
+  for (let i = 0; i < Math.ceil(FIREHOSE / CONSOLES_PER_KEY); i++) firehoseKeys.push(await createBenchKey(db, Role.ADMIN, `bench firehose ${i}`));
   const agentKeys: string[] = [];
   for (let i = 0; i < Math.ceil(followers / CONSOLES_PER_KEY); i++) agentKeys.push(await createBenchKey(db, Role.AGENT, `bench consoles ${i}`));
   // Subscribers alternate between the two processes.
   const subscribers: WorkerInput['subscribers'] = Array.from({ length: SUBSCRIBERS }, (_, i) => ({
-    url: servers[i % 2].url.replace(/^http/, 'ws'),
+    url: servers[i % PROCESSES].url.replace(/^http/, 'ws'),
     customerId: i < FIREHOSE ? null : customerIds[(i - FIREHOSE) % customerCount],
-    secret: i < FIREHOSE ? firehoseKey : agentKeys[Math.floor((i - FIREHOSE) / CONSOLES_PER_KEY)],
+    secret: i < FIREHOSE ? firehoseKeys[Math.floor(i / CONSOLES_PER_KEY)] : agentKeys[Math.floor((i - FIREHOSE) / CONSOLES_PER_KEY)],
   }));
   const received: [number, string, bigint][] = [];
   const ended: { subscriber: number; reason: string }[] = [];
+  const memoryUnsubscribed = servers.map((s) => rssOf(s.child.pid!));
   const worker = new Worker(path.join(__dirname, 'subscriber-worker.js'), { workerData: { subscribers, connectConcurrency: 50, listenUrl: database.url } satisfies WorkerInput });
   let onConnected: () => void = () => undefined;
   let onStopped: () => void = () => undefined;
@@ -135,7 +139,10 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   // Warm-up and proof of life: one event per customer, which every subscriber must receive
   // before the timed run starts (then each subscription is registered on its server).
   let sequence = 0;
-  const warmup = await recorder.recordEvents(customerIds.map((customerId) => ({ call: callInput(customerId, sequence++) }) as EventInput));
+  const warmup = [];
+  for (let first = 0; first < customerIds.length; first += 1000) {
+    warmup.push(...(await recorder.recordEvents(customerIds.slice(first, first + 1000).map((customerId) => ({ call: callInput(customerId, sequence++) }) as EventInput))));
+  }
   const warmupIds = new Set(warmup.map((r) => r.event!.id));
   // Each follower gets its customer's warm-up event, each firehose subscriber all of them.
   const warmupExpected = FIREHOSE * warmupIds.size + followers;
@@ -147,7 +154,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
     if (waited > 60_000) throw new Error('not every subscriber received the warm-up event');
     await sleep(100);
   }
-  console.log(`subscribers ${SUBSCRIBERS} (${FIREHOSE} following every customer, ${followers} following one customer each), ${SUBSCRIBERS / 2} per process, connected and live in ${seconds(performance.now() - connectStarted)}`);
+  console.log(`subscribers ${SUBSCRIBERS} (${FIREHOSE} following every customer, ${followers} following one customer each), ${SUBSCRIBERS / PROCESSES} per process, connected and live in ${seconds(performance.now() - connectStarted)}`);
   received.length = 0;
   const memoryBefore = servers.map((s) => rssOf(s.child.pid!));
   const backendPids: number[] = (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).map((r: { pid: number }) => r.pid);
@@ -272,7 +279,8 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
         [`  followers of one customer p50 / p99 ms`, p50p99(latencyOf.followers)],
         [`  followers of everyone p50 / p99 ms`, p50p99(latencyOf.firehose)],
         ['commit→NOTIFY at a bare LISTEN p50 / p99 ms', p50p99(notifyLatencies)],
-        ...servers.map((s, i) => [`server ${i + 1} RSS MiB (live / peak / end)`, `${mib(memoryBefore[i])} / ${mib(peakMemory[i])} / ${mib(memoryAfter[i])}`]),
+        ...servers.map((s, i) => [`server ${i + 1} RSS MiB (no subscribers / live / peak / end)`, `${mib(memoryUnsubscribed[i])} / ${mib(memoryBefore[i])} / ${mib(peakMemory[i])} / ${mib(memoryAfter[i])}`]),
+        ...servers.map((s, i) => [`server ${i + 1} memory per idle subscriber, KiB`, ((memoryBefore[i] - memoryUnsubscribed[i]) / 1024 / (SUBSCRIBERS / PROCESSES)).toFixed(1)]),
         ...servers.map((s, i) => [`server ${i + 1} CPU (cores busy)`, (cpu.servers[i] / writeSeconds).toFixed(2)]),
         ['PostgreSQL backends CPU (cores busy)', (cpu.postgres / writeSeconds).toFixed(2)],
         [`bench: writer + ${SUBSCRIBERS} clients CPU (cores busy)`, (cpu.bench / writeSeconds).toFixed(2)],
