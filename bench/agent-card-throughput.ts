@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { Pool } from 'pg';
 import { loadConfig } from '../src/core/config';
 import { createDataSource } from '../src/db/data-source';
 import { migrate } from '../src/db/migrate';
 import { seedDemoData } from '../src/seed/demo-data';
 import { assertFloorMatchesCard, CARD_FLOOR_STATEMENT } from './agent-card-floor';
-import { buildBaseline } from './baseline-build';
+import { BASELINE_COMMIT, buildBaseline } from './baseline-build';
 import { createBenchKey, Role } from './bench-credentials';
-import { freePort, type BenchServer } from './bench-database';
+import type { BenchServer } from './bench-database';
+import { startServerProcess, THIS_CHECKOUT, type ServerProcess } from './server-process';
 import { closedLoop, cpuSeconds, graphqlPoster, machineBusySeconds, type Send } from './card-load';
 import type { Cleanup } from './cleanup';
 import { formatTable, milliseconds, summarise, timeInterleaved, type Finding } from './stats';
@@ -18,7 +17,7 @@ import { formatTable, milliseconds, summarise, timeInterleaved, type Finding } f
  * included) on the demo data, through the credential check, masking and audit of an AGENT key,
  * from CONNECTIONS concurrent clients, against
  * - this build, in a server process of its own (production mode), and as two processes;
- * - the baseline: BENCH_CARD_BASELINE, the commit issue 12's work started from, built in a git
+ * - the baseline: BENCH_BASELINE, the commit issue 12's work started from, built in a git
  *   worktree and run beside it on the same database;
  * - the floor: one hand-written statement returning the same rows as JSON (./agent-card-floor.ts),
  *   sent by the same client process over a pool of CONNECTIONS connections.
@@ -30,8 +29,6 @@ const ROUND_SECONDS = Number(process.env.BENCH_CARD_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_CARD_ROUNDS ?? 4);
 const WARMUP_SECONDS = 2;
 const ONE_AT_A_TIME = 300;
-/** Where issue 12's work started: the last commit of issue 11. */
-const BASELINE_COMMIT = process.env.BENCH_CARD_BASELINE ?? '476a055ccbf030e6e92cd8a03e578414963772db';
 const PAGE_SIZE = 6;
 
 const AGENT_CARD = `query AgentCard {
@@ -69,10 +66,10 @@ export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup:
   const key = await createBenchKey(db, Role.AGENT, 'benchmark agent');
 
   const contenders: Contender[] = [];
-  const thisBuild = await startServerProcess(path.join(__dirname, '..', '..'), database.url, cleanup);
+  const thisBuild = await startServerProcess(THIS_CHECKOUT, database.url, cleanup);
   contenders.push(await graphqlContender('this build', thisBuild, key));
   // Two server processes of this build, clients taking them in turn: what a second core buys.
-  const second = await graphqlContender('this build, 2nd process', await startServerProcess(path.join(__dirname, '..', '..'), database.url, cleanup), key);
+  const second = await graphqlContender('this build, 2nd process', await startServerProcess(THIS_CHECKOUT, database.url, cleanup), key);
   let turn = 0;
   contenders.push({
     name: 'this build, 2 processes',
@@ -144,27 +141,6 @@ export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup:
   ];
   console.log(`\n${formatTable(['figure', 'goal', 'measured'], findings)}`);
   return findings;
-}
-
-interface ServerProcess {
-  url: string;
-  child: ChildProcess;
-}
-
-/** The built server of the checkout in `folder`, in production mode, on a port of its own. */
-async function startServerProcess(folder: string, databaseUrl: string, cleanup: Cleanup): Promise<ServerProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(folder, 'dist', 'src', 'server', 'main.js')], {
-    cwd: folder,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', GRAPHIQL: 'false', CONSOLE: 'false', WEBHOOK_DISPATCHER: 'false' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  cleanup.add('stop a server process', async () => {
-    if (child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  });
-  return { url: `http://127.0.0.1:${port}/graphql`, child };
 }
 
 async function graphqlContender(name: string, server: ServerProcess, key: string): Promise<Contender> {

@@ -6,6 +6,9 @@ import { promisify } from 'node:util';
 import type { Cleanup } from './cleanup';
 
 const run = promisify(execFile);
+
+/** What issue 12's figures are measured against (BENCH_BASELINE): the last commit before its work, that of issue 11. */
+export const BASELINE_COMMIT = process.env.BENCH_BASELINE ?? '476a055ccbf030e6e92cd8a03e578414963772db';
 const ROOT = path.join(__dirname, '..', '..');
 
 /**

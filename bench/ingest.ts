@@ -9,7 +9,9 @@ import { loadConfig } from '../src/core/config';
 import { createDataSource } from '../src/db/data-source';
 import { migrate } from '../src/db/migrate';
 import { buildTimelineSchema } from '../src/server/schema';
+import { BASELINE_COMMIT, buildBaseline } from './baseline-build';
 import { createBenchKey, Role } from './bench-credentials';
+import { startServerProcess, THIS_CHECKOUT, untilServing } from './server-process';
 import type { BenchServer } from './bench-database';
 import { headersFor, startServer, type RunningServer } from './bench-server';
 import type { Cleanup } from './cleanup';
@@ -23,8 +25,9 @@ import { formatTable, milliseconds, summarise, type Finding } from './stats';
  *   every batch sent again, which must create nothing; and what GraphQL's coercion of one
  *   BATCH-item input costs by itself;
  * - single events: recordCall from SINGLE_CLIENTS concurrent clients for BENCH_INGEST_SINGLE_SECONDS
- *   while a WebSocket subscriber follows every customer, which must see each call once, in
- *   stream order.
+ *   each to this build and to the baseline commit (BENCH_BASELINE), server processes of their
+ *   own taking turns, while a WebSocket subscriber follows every customer, which must see each
+ *   call once, in stream order.
  */
 const BATCH = 1000;
 const WRITERS = 4;
@@ -32,6 +35,7 @@ const CUSTOMERS = 20_000;
 const SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 60);
 const SINGLE_CLIENTS = 32;
 const SINGLE_SECONDS = Number(process.env.BENCH_INGEST_SINGLE_SECONDS ?? 20);
+const SINGLE_ROUNDS = 2;
 
 const RECORD_EVENTS = `mutation Ingest($input: RecordEventsInput!) { recordEvents(input: $input) { results { created userErrors { message } } } }`;
 const RECORD_CALL = `mutation Call($input: RecordCallInput!) { recordCall(input: $input) { created event { streamCursor } userErrors { message } } }`;
@@ -50,8 +54,8 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
 
   let sequence = 0;
   const batchOf = () => Array.from({ length: BATCH }, () => eventInput(++sequence));
-  const post = async (query: string, variables: Record<string, unknown>) => {
-    const response = await fetch(integration.url, { method: 'POST', headers: headersFor(integration), body: JSON.stringify({ query, variables }) });
+  const post = async (query: string, variables: Record<string, unknown>, url = integration.url) => {
+    const response = await fetch(url, { method: 'POST', headers: headersFor(integration), body: JSON.stringify({ query, variables }) });
     const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[]; data?: Record<string, any> };
     if (body.errors?.[0]?.extensions?.code === 'TIMEOUT') return null;
     if (body.errors || !body.data) throw new Error(`the mutation failed: ${JSON.stringify(body).slice(0, 300)}`);
@@ -59,9 +63,9 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   };
   // A batch that ran out of the operation's time was rolled back: sent again, as a client would (safe: idempotent).
   let timedOut = 0;
-  const postUntilDone = async (query: string, variables: Record<string, unknown>) => {
+  const postUntilDone = async (query: string, variables: Record<string, unknown>, url = integration.url) => {
     for (;;) {
-      const data = await post(query, variables);
+      const data = await post(query, variables, url);
       if (data) return data;
       timedOut++;
     }
@@ -152,33 +156,44 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
     );
   });
   await subscribed;
-  const callMs: number[] = [];
+  // This build and the baseline commit, each in a server process of its own, taking turns.
+  const contenders = [{ name: 'this build', server: await startServerProcess(THIS_CHECKOUT, database.url, cleanup) }];
+  const baselineFolder = await buildBaseline(BASELINE_COMMIT, cleanup);
+  if (baselineFolder) contenders.push({ name: `baseline ${BASELINE_COMMIT.slice(0, 7)}`, server: await startServerProcess(baselineFolder, database.url, cleanup) });
+  await Promise.all(contenders.map(({ server }) => untilServing(server)));
+  const calls = new Map(contenders.map(({ name }) => [name, { ms: [] as number[], count: 0, seconds: 0, notifies: [] as string[] }]));
   const cursors: string[] = [];
-  const singleUntil = performance.now() + SINGLE_SECONDS * 1000;
-  const singleStarted = performance.now();
-  await Promise.all(
-    Array.from({ length: SINGLE_CLIENTS }, async () => {
-      while (performance.now() < singleUntil) {
-        const n = ++sequence;
-        const t = performance.now();
-        const data = await postUntilDone(RECORD_CALL, { input: callInput(n) });
-        callMs.push(performance.now() - t);
-        if (!data.recordCall.created) throw new Error(`a call was not created: ${JSON.stringify(data).slice(0, 300)}`);
-        cursors.push(data.recordCall.event.streamCursor);
-      }
-    }),
-  );
-  const singleSeconds = (performance.now() - singleStarted) / 1000;
-  const singleNotifies = notifyRate();
+  for (let round = 0; round < SINGLE_ROUNDS; round++) {
+    for (const { name, server } of contenders) {
+      const figures = calls.get(name)!;
+      notifyRate();
+      const until = performance.now() + (SINGLE_SECONDS * 1000) / SINGLE_ROUNDS;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: SINGLE_CLIENTS }, async () => {
+          while (performance.now() < until) {
+            const n = ++sequence;
+            const t = performance.now();
+            const data = await postUntilDone(RECORD_CALL, { input: callInput(n) }, server.url);
+            figures.ms.push(performance.now() - t);
+            if (!data.recordCall.created) throw new Error(`a call was not created: ${JSON.stringify(data).slice(0, 300)}`);
+            cursors.push(data.recordCall.event.streamCursor);
+            figures.count++;
+          }
+        }),
+      );
+      figures.seconds += (performance.now() - started) / 1000;
+      figures.notifies.push(notifyRate());
+    }
+  }
   for (const deadline = Date.now() + 10_000; received.length < cursors.length && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
   const position = (cursor: string) => decodeStreamCursor(cursor);
   const inOrder = received.every((cursor, i) => i === 0 || position(received[i - 1]) < position(cursor));
   const missed = cursors.filter((cursor) => !new Set(received).has(cursor)).length;
-  const calls = summarise(callMs);
 
   console.log(
     `batches     ${sent.length} batches of ${BATCH} in ${elapsed.toFixed(1)} s; replayed in ${replaySeconds.toFixed(1)} s (${Math.round(recorded / replaySeconds)} events/s); ${stored} events stored\n` +
-      `single      ${cursors.length} calls in ${singleSeconds.toFixed(1)} s; the subscriber received ${received.length}`,
+      `single      ${cursors.length} calls from ${contenders.map((c) => c.name).join(' and ')} in turn, ${SINGLE_ROUNDS} rounds; the subscriber (on this build) received ${received.length}`,
   );
   const rows: Finding[] = [
     [`recordEvents(${BATCH}) from ${WRITERS} writers: events/s`, '>= 50,000', `${Math.round(recorded / elapsed).toLocaleString('en-US')}`],
@@ -187,9 +202,15 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
     ['every batch replayed: events created again', '0', `${repeatsCreated} (${stored} stored for ${recorded} sent)`],
     ['NOTIFYs per second during the batches: max / mean', '', batchNotifies],
     [`GraphQL coercion of one ${BATCH}-event input: median`, '', `${milliseconds(coercion.median)} ms`],
-    [`recordCall from ${SINGLE_CLIENTS} clients, a subscriber on: calls/s`, '>= 1,500', `${Math.round(cursors.length / singleSeconds).toLocaleString('en-US')}`],
-    ['recordCall: p50 / p99', '', `${milliseconds(calls.median)} / ${milliseconds(calls.p99)} ms`],
-    ['NOTIFYs per second during the single calls: max / mean', '', singleNotifies],
+    ...contenders.flatMap(({ name }): Finding[] => {
+      const figures = calls.get(name)!;
+      const latency = summarise(figures.ms);
+      return [
+        [`recordCall from ${SINGLE_CLIENTS} clients, a subscriber on, ${name}: calls/s`, name === 'this build' ? '>= 1,500' : '', `${Math.round(figures.count / figures.seconds).toLocaleString('en-US')}`],
+        [`recordCall, ${name}: p50 / p99`, '', `${milliseconds(latency.median)} / ${milliseconds(latency.p99)} ms`],
+        [`NOTIFYs per second during the calls, ${name}: max / mean, per round`, '', figures.notifies.join(', ')],
+      ];
+    }),
     ['subscriber: calls missed, out of stream order', '0, 0', `${missed}, ${inOrder ? 0 : 'some'}`],
   ];
   console.log(`\n${formatTable(['figure', 'goal', 'measured'], rows)}`);
