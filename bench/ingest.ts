@@ -22,8 +22,10 @@ import { formatTable, milliseconds, summarise, type Finding } from './stats';
  * event names its customer by e-mail address, among CUSTOMERS people, who are created on first
  * sight) and idempotency (every event has a (source, externalId)):
  * - batches: recordEvents of BATCH from WRITERS concurrent writers for BENCH_INGEST_SECONDS; then
- *   every batch sent again, which must create nothing; and what GraphQL's coercion of one
- *   BATCH-item input costs by itself;
+ *   every batch sent again, which must create nothing; then the same load for
+ *   BENCH_INGEST_COMPARE_SECONDS to this build and to the baseline commit (BENCH_BASELINE) in
+ *   turn, each with people of its own; and what GraphQL's coercion of one BATCH-item input
+ *   costs by itself;
  * - single events: recordCall from SINGLE_CLIENTS concurrent clients for BENCH_INGEST_SINGLE_SECONDS
  *   each to this build and to the baseline commit (BENCH_BASELINE), server processes of their
  *   own taking turns, while a WebSocket subscriber follows every customer, which must see each
@@ -36,6 +38,7 @@ const SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 60);
 const SINGLE_CLIENTS = 32;
 const SINGLE_SECONDS = Number(process.env.BENCH_INGEST_SINGLE_SECONDS ?? 20);
 const SINGLE_ROUNDS = 2;
+const COMPARE_SECONDS = Number(process.env.BENCH_INGEST_COMPARE_SECONDS ?? 15);
 
 const RECORD_EVENTS = `mutation Ingest($input: RecordEventsInput!) { recordEvents(input: $input) { results { created userErrors { message } } } }`;
 const RECORD_CALL = `mutation Call($input: RecordCallInput!) { recordCall(input: $input) { created event { streamCursor } userErrors { message } } }`;
@@ -53,7 +56,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   const integration: RunningServer = { url: served.url, secret: await createBenchKey(db, Role.INTEGRATION, 'benchmark integration') };
 
   let sequence = 0;
-  const batchOf = () => Array.from({ length: BATCH }, () => eventInput(++sequence));
+  const batchOf = (people?: string) => Array.from({ length: BATCH }, () => eventInput(++sequence, people));
   const post = async (query: string, variables: Record<string, unknown>, url = integration.url) => {
     const response = await fetch(url, { method: 'POST', headers: headersFor(integration), body: JSON.stringify({ query, variables }) });
     const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[]; data?: Record<string, any> };
@@ -88,6 +91,12 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
     return perSecond.length ? `${Math.max(...perSecond)} / ${Math.round(perSecond.reduce((a, b) => a + b, 0) / perSecond.length)}` : '0 / 0';
   };
 
+  // This build and the baseline commit, each in a server process of its own: the batches go to
+  // this build's; the comparison and the single calls to each in turn.
+  const contenders = [{ name: 'this build', server: await startServerProcess(THIS_CHECKOUT, database.url, cleanup) }];
+  const baselineFolder = await buildBaseline(BASELINE_COMMIT, cleanup);
+  if (baselineFolder) contenders.push({ name: `baseline ${BASELINE_COMMIT.slice(0, 7)}`, server: await startServerProcess(baselineFolder, database.url, cleanup) });
+  await Promise.all(contenders.map(({ server }) => untilServing(server)));
   // Batches, closed loop: each writer sends its next batch when the last is answered.
   const sent: Record<string, unknown>[][] = [];
   const batchMs: number[] = [];
@@ -98,7 +107,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
       while (performance.now() < until) {
         const events = batchOf();
         const t = performance.now();
-        const data = await postUntilDone(RECORD_EVENTS, { input: { events } });
+        const data = await postUntilDone(RECORD_EVENTS, { input: { events } }, contenders[0].server.url);
         batchMs.push(performance.now() - t);
         if (!data.recordEvents.results.every((r: { created: boolean }) => r.created)) throw new Error(`a batch had events not created: ${JSON.stringify(data).slice(0, 300)}`);
         sent.push(events);
@@ -117,7 +126,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   await Promise.all(
     Array.from({ length: WRITERS }, async () => {
       for (let i = next++; i < sent.length; i = next++) {
-        const data = await postUntilDone(RECORD_EVENTS, { input: { events: sent[i] } });
+        const data = await postUntilDone(RECORD_EVENTS, { input: { events: sent[i] } }, contenders[0].server.url);
         repeatsCreated += data.recordEvents.results.filter((r: { created: boolean }) => r.created).length;
       }
     }),
@@ -125,6 +134,27 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   const replaySeconds = (performance.now() - replayStarted) / 1000;
   notifyRate();
   const [{ stored }] = await db.query(`SELECT count(*)::int AS stored FROM timeline_event`);
+
+  // The same load against each contender in turn for COMPARE_SECONDS, each with people of its
+  // own, so that each creates its customers from the start.
+  const compared = new Map<string, { events: number; seconds: number; ms: number[] }>();
+  for (const [i, { name, server }] of contenders.entries()) {
+    const figures = { events: 0, seconds: 0, ms: [] as number[] };
+    const compareUntil = performance.now() + COMPARE_SECONDS * 1000;
+    const compareStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: WRITERS }, async () => {
+        while (performance.now() < compareUntil) {
+          const t = performance.now();
+          await postUntilDone(RECORD_EVENTS, { input: { events: batchOf(`compare${i}`) } }, server.url);
+          figures.ms.push(performance.now() - t);
+          figures.events += BATCH;
+        }
+      }),
+    );
+    figures.seconds = (performance.now() - compareStarted) / 1000;
+    compared.set(name, figures);
+  }
 
   // GraphQL's coercion of one batch's variables, alone: parse once, coerce BATCH items.
   const schema = await buildTimelineSchema();
@@ -156,11 +186,6 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
     );
   });
   await subscribed;
-  // This build and the baseline commit, each in a server process of its own, taking turns.
-  const contenders = [{ name: 'this build', server: await startServerProcess(THIS_CHECKOUT, database.url, cleanup) }];
-  const baselineFolder = await buildBaseline(BASELINE_COMMIT, cleanup);
-  if (baselineFolder) contenders.push({ name: `baseline ${BASELINE_COMMIT.slice(0, 7)}`, server: await startServerProcess(baselineFolder, database.url, cleanup) });
-  await Promise.all(contenders.map(({ server }) => untilServing(server)));
   const calls = new Map(contenders.map(({ name }) => [name, { ms: [] as number[], count: 0, seconds: 0, notifies: [] as string[] }]));
   const cursors: string[] = [];
   for (let round = 0; round < SINGLE_ROUNDS; round++) {
@@ -198,6 +223,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   const rows: Finding[] = [
     [`recordEvents(${BATCH}) from ${WRITERS} writers: events/s`, '>= 50,000', `${Math.round(recorded / elapsed).toLocaleString('en-US')}`],
     [`recordEvents(${BATCH}): p50 / p99 per batch`, 'p99 <= 500 ms', `${milliseconds(batches.median)} / ${milliseconds(batches.p99)} ms`],
+    ...[...compared].map(([name, f]): Finding => [`recordEvents(${BATCH}), new people, ${COMPARE_SECONDS} s, ${name}: events/s, p50 batch`, '', `${Math.round(f.events / f.seconds).toLocaleString('en-US')}, ${milliseconds(summarise(f.ms).median)} ms`]),
     ['requests that ran out of time (sent again)', '0', `${timedOut}`],
     ['every batch replayed: events created again', '0', `${repeatsCreated} (${stored} stored for ${recorded} sent)`],
     ['NOTIFYs per second during the batches: max / mean', '', batchNotifies],
@@ -220,13 +246,13 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
 const KINDS = ['call', 'email', 'socialMessage'] as const;
 
 /** Event n of the load: a call, an e-mail or a DM in turn, from one of CUSTOMERS people by e-mail address. */
-function eventInput(n: number): Record<string, unknown> {
-  const person = `ingest-${n % CUSTOMERS}@example.com`;
+function eventInput(n: number, people = 'ingest'): Record<string, unknown> {
+  const person = `${people}-${n % CUSTOMERS}@example.com`;
   const common = { identifier: { kind: 'EMAIL', value: person }, occurredAt: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(), source: 'bench', externalId: `ingest-${n}` };
   const kind = KINDS[n % KINDS.length];
   if (kind === 'call') return { call: { ...common, direction: 'INBOUND', outcome: 'ANSWERED', durationSeconds: 120 + (n % 300) } };
   if (kind === 'email') return { email: { ...common, direction: 'INBOUND', fromAddress: person, toAddresses: ['support@example.com'], subject: 'Where is my order?', bodyText: 'Hello, my parcel has not arrived yet.' } };
-  return { socialMessage: { ...common, direction: 'INBOUND', platform: 'instagram', handle: `@runner${n % CUSTOMERS}`, text: 'Any news on my parcel?' } };
+  return { socialMessage: { ...common, direction: 'INBOUND', platform: 'instagram', handle: `@${people}${n % CUSTOMERS}`, text: 'Any news on my parcel?' } };
 }
 
 function callInput(n: number): Record<string, unknown> {
