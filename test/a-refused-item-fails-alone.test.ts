@@ -1,19 +1,13 @@
 import { databaseState } from './support/database-state';
 import { createCustomer, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
+import { refuseEventsAboutPoison } from './support/refused-events';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
-  // A rule of the deployment that this code knows nothing of: the database refuses such rows.
-  await server.db.query(`
-    CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF NEW.summary LIKE '%poison%' THEN RAISE EXCEPTION 'refused: %', NEW.summary USING ERRCODE = 'check_violation'; END IF;
-      RETURN NEW;
-    END $$`);
-  await server.db.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON timeline_event FOR EACH ROW EXECUTE FUNCTION refuse_poison()`);
+  await refuseEventsAboutPoison(server);
   await server.db.query(`ALTER TABLE customer ADD CONSTRAINT no_poison_names CHECK (display_name NOT LIKE '%Poison%')`);
 });
 afterAll(() => server.stop());

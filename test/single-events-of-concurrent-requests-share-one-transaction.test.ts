@@ -1,18 +1,13 @@
 import { Client } from 'pg';
 import { createCustomer, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
+import { refuseEventsAboutPoison } from './support/refused-events';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
-  await server.db.query(`
-    CREATE FUNCTION refuse_grouped_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF NEW.summary LIKE '%poison%' THEN RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; END IF;
-      RETURN NEW;
-    END $$`);
-  await server.db.query(`CREATE TRIGGER refuse_grouped_poison BEFORE INSERT ON timeline_event FOR EACH ROW EXECUTE FUNCTION refuse_grouped_poison()`);
+  await refuseEventsAboutPoison(server);
 });
 afterAll(() => server.stop());
 
