@@ -24,7 +24,7 @@ export async function closedLoop(send: Send, connections: number, ms: number): P
 /**
  * POSTs one GraphQL document over keep-alive connections with node's http client (lighter than
  * fetch, so that less of the machine goes to the load generator), checking that it answered
- * without errors. `check` sees the parsed answer of the first request.
+ * without errors. `first` answers one parsed answer, to check what the load is asking for.
  */
 export function graphqlPoster(url: string, key: string, query: string, connections: number): { send: Send; first: () => Promise<unknown> } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });

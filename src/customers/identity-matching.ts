@@ -1,4 +1,4 @@
-import { announceCustomerChange, announceCustomerChanges } from '../changefeed/publisher';
+import { announceCustomerChanges } from '../changefeed/publisher';
 import { CustomerChangeKind } from '../changefeed/notifications';
 import type { Sql } from '../db/database';
 import { LostRace } from '../db/database-errors';
@@ -104,17 +104,8 @@ function withoutMergedInto(row: LockedRow): CustomerRow {
  * identifier wins; this call then throws LostRace, and the transaction runs again.
  */
 export async function createCustomerFor(sql: Sql, identifier: NormalisedIdentifier, source: string | null): Promise<string> {
-  const [created] = await sql.query<{ id: string }>(
-    `WITH new_customer AS (INSERT INTO customer (display_name) VALUES ($4) RETURNING id)
-     INSERT INTO customer_identifier (customer_id, kind, namespace, value, source)
-     SELECT id, $1, $2, $3, $5 FROM new_customer
-     ON CONFLICT ON CONSTRAINT customer_identifier_unique DO NOTHING
-     RETURNING customer_id AS id`,
-    [identifier.kind, identifier.namespace, identifier.value, displayNameFor(identifier), source],
-  );
-  if (!created) throw new LostRace('an identifier');
-  await announceCustomerChange(sql, { kind: CustomerChangeKind.CREATED, customerKey: created.id });
-  return created.id;
+  const [key] = await createCustomersFor(sql, [{ identifier, source }]);
+  return key;
 }
 
 /**

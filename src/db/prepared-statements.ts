@@ -26,8 +26,4 @@ export class PreparedStatements {
     this.names.set(text, name);
     return name;
   }
-
-  get size(): number {
-    return this.names.size;
-  }
 }

@@ -45,14 +45,14 @@ const COSTS_PER_DOCUMENT = 64;
 
 /**
  * What of a variable's value a cost can depend on: numbers (page sizes) and how many items a
- * list holds (batch sizes). Every string is the same string and every boolean the same boolean,
- * so two cards for different customers share one costing; types stay as given, so a value of
- * the wrong type still costs what it did.
+ * list holds (batch sizes; no estimator looks inside the items). Every string is the same
+ * string and every boolean the same boolean, so two cards for different customers share one
+ * costing, and a batch of 1,000 events is keyed by its length, not its contents.
  */
 function costShape(value: unknown): unknown {
   if (typeof value === 'string') return '';
   if (typeof value === 'boolean') return false;
-  if (Array.isArray(value)) return value.map(costShape);
+  if (Array.isArray(value)) return { items: value.length };
   if (value !== null && typeof value === 'object') {
     const shaped: Record<string, unknown> = {};
     for (const [name, inner] of Object.entries(value)) shaped[name] = costShape(inner);
