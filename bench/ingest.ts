@@ -11,11 +11,12 @@ import { migrate } from '../src/db/migrate';
 import { buildTimelineSchema } from '../src/server/schema';
 import { BASELINE_COMMIT, buildBaseline } from './baseline-build';
 import { createBenchKey, Role } from './bench-credentials';
-import { startServerProcess, THIS_CHECKOUT, untilServing } from './server-process';
+import { cpuSeconds, machineBusySeconds } from './card-load';
+import { startServerProcess, THIS_CHECKOUT, untilServing, type ServerProcess } from './server-process';
 import type { BenchServer } from './bench-database';
 import { headersFor, startServer, type RunningServer } from './bench-server';
 import type { Cleanup } from './cleanup';
-import { formatTable, milliseconds, summarise, type Finding } from './stats';
+import { formatTable, milliseconds, seconds, summarise, type Finding } from './stats';
 
 /**
  * Ingest (issue 12), through the API as integrations send it, with identity resolution (every
@@ -23,9 +24,10 @@ import { formatTable, milliseconds, summarise, type Finding } from './stats';
  * sight) and idempotency (every event has a (source, externalId)):
  * - batches: recordEvents of BATCH from WRITERS concurrent writers for BENCH_INGEST_SECONDS; then
  *   every batch sent again, which must create nothing; then the same load for
- *   BENCH_INGEST_COMPARE_SECONDS to this build and to the baseline commit (BENCH_BASELINE) in
- *   turn, each with people of its own; and what GraphQL's coercion of one BATCH-item input
- *   costs by itself;
+ *   BENCH_INGEST_COMPARE_SECONDS to each in turn (in two rounds), each with people of its own: this build, this
+ *   build while a subscriber follows every customer, this build as two processes, and the
+ *   baseline commit (BENCH_BASELINE); and what GraphQL's coercion of one BATCH-item input costs
+ *   by itself;
  * - single events: recordCall from SINGLE_CLIENTS concurrent clients for BENCH_INGEST_SINGLE_SECONDS
  *   each to this build and to the baseline commit (BENCH_BASELINE), server processes of their
  *   own taking turns, while a WebSocket subscriber follows every customer, which must see each
@@ -38,7 +40,8 @@ const SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 60);
 const SINGLE_CLIENTS = 32;
 const SINGLE_SECONDS = Number(process.env.BENCH_INGEST_SINGLE_SECONDS ?? 20);
 const SINGLE_ROUNDS = 2;
-const COMPARE_SECONDS = Number(process.env.BENCH_INGEST_COMPARE_SECONDS ?? 15);
+const COMPARE_SECONDS = Number(process.env.BENCH_INGEST_COMPARE_SECONDS ?? 20);
+const COMPARE_ROUNDS = 2;
 
 const RECORD_EVENTS = `mutation Ingest($input: RecordEventsInput!) { recordEvents(input: $input) { results { created userErrors { message } } } }`;
 const RECORD_CALL = `mutation Call($input: RecordCallInput!) { recordCall(input: $input) { created event { streamCursor } userErrors { message } } }`;
@@ -135,26 +138,62 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   notifyRate();
   const [{ stored }] = await db.query(`SELECT count(*)::int AS stored FROM timeline_event`);
 
-  // The same load against each contender in turn for COMPARE_SECONDS, each with people of its
-  // own, so that each creates its customers from the start.
-  const compared = new Map<string, { events: number; seconds: number; ms: number[] }>();
-  for (const [i, { name, server }] of contenders.entries()) {
-    const figures = { events: 0, seconds: 0, ms: [] as number[] };
-    const compareUntil = performance.now() + COMPARE_SECONDS * 1000;
-    const compareStarted = performance.now();
-    await Promise.all(
-      Array.from({ length: WRITERS }, async () => {
-        while (performance.now() < compareUntil) {
-          const t = performance.now();
-          await postUntilDone(RECORD_EVENTS, { input: { events: batchOf(`compare${i}`) } }, server.url);
-          figures.ms.push(performance.now() - t);
-          figures.events += BATCH;
-        }
-      }),
-    );
-    figures.seconds = (performance.now() - compareStarted) / 1000;
-    compared.set(name, figures);
+  // The same load for COMPARE_SECONDS to each way of serving it in turn, each with people of its
+  // own (so that each creates its customers from the start): this build alone; this build while a
+  // subscriber on the same process follows every customer (and must see each event once); this
+  // build as two processes on the one database, the writers shared between them; the baseline.
+  const admin = await createBenchKey(db, Role.ADMIN, 'benchmark subscriber');
+  const second = await startServerProcess(THIS_CHECKOUT, database.url, cleanup);
+  await untilServing(second);
+  const runs: { name: string; servers: ServerProcess[]; subscribed?: boolean }[] = [
+    { name: 'this build', servers: [contenders[0].server] },
+    { name: 'this build, a subscriber following every customer', servers: [contenders[0].server], subscribed: true },
+    { name: 'this build, 2 processes', servers: [contenders[0].server, second] },
+    ...contenders.slice(1).map(({ name, server }) => ({ name, servers: [server] })),
+  ];
+  type Figures = { events: number; seconds: number; ms: number[]; serverCpu: number | null; machineCpu: number | null };
+  const compared = new Map<string, Figures>(runs.map((run) => [run.name, { events: 0, seconds: 0, ms: [], serverCpu: null, machineCpu: null }]));
+  const batchSubscriber = { expected: 0, received: 0, duplicates: 0, drainedMs: 0 };
+  // In COMPARE_ROUNDS rounds, each taking every run in turn, so that the machine's drift falls on all alike.
+  for (let round = 0; round < COMPARE_ROUNDS; round++) {
+    for (const [i, run] of runs.entries()) {
+      const follower = run.subscribed ? await followEveryCustomer(run.servers[0].url.replace(/^http/, 'ws'), admin, cleanup) : null;
+      const figures = compared.get(run.name)!;
+      const pids = new Set(run.servers.map((server) => String(server.child.pid)));
+      const serverCpu = () => cpuSeconds((_, pid) => pids.has(pid));
+      const [serverBefore, machineBefore] = [serverCpu(), machineBusySeconds()];
+      const compareUntil = performance.now() + (COMPARE_SECONDS * 1000) / COMPARE_ROUNDS;
+      const compareStarted = performance.now();
+      let events = 0;
+      await Promise.all(
+        Array.from({ length: WRITERS }, async (_, writer) => {
+          while (performance.now() < compareUntil) {
+            const t = performance.now();
+            await postUntilDone(RECORD_EVENTS, { input: { events: batchOf(`compare${i}-${round}`) } }, run.servers[writer % run.servers.length].url);
+            figures.ms.push(performance.now() - t);
+            events += BATCH;
+          }
+        }),
+      );
+      figures.events += events;
+      figures.seconds += (performance.now() - compareStarted) / 1000;
+      const [serverAfter, machineAfter] = [serverCpu(), machineBusySeconds()];
+      if (serverBefore !== null && serverAfter !== null) figures.serverCpu = (figures.serverCpu ?? 0) + serverAfter - serverBefore;
+      if (machineBefore !== null && machineAfter !== null) figures.machineCpu = (figures.machineCpu ?? 0) + machineAfter - machineBefore;
+      if (follower) {
+        const ended = performance.now();
+        for (const deadline = ended + 30_000; follower.received.length < events && performance.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+        batchSubscriber.expected += events;
+        batchSubscriber.received += follower.received.length;
+        batchSubscriber.duplicates += follower.received.length - new Set(follower.received).size;
+        batchSubscriber.drainedMs = Math.max(batchSubscriber.drainedMs, performance.now() - ended);
+        await follower.dispose();
+      }
+    }
   }
+  const alone = compared.get(runs[0].name)!;
+  const followed = compared.get(runs[1].name)!;
+  const subscribedShare = followed.events / followed.seconds / (alone.events / alone.seconds);
 
   // GraphQL's coercion of one batch's variables, alone: parse once, coerce BATCH items.
   const schema = await buildTimelineSchema();
@@ -170,22 +209,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   const coercion = summarise(coercions.slice(5));
 
   // Single events with a subscriber following every customer.
-  const received: string[] = [];
-  const wsUrl = served.url.replace(/^http/, 'ws');
-  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${await createBenchKey(db, Role.ADMIN, 'benchmark subscriber')}` } });
-  // (Following every customer takes ADMIN.)
-  cleanup.add('close the subscriber', () => client.dispose() as Promise<void>);
-  const subscribed = new Promise<void>((resolve, reject) => {
-    const off = client.on('connected', () => {
-      off();
-      setTimeout(resolve, 200);
-    });
-    client.subscribe<{ timelineEventAdded: { streamCursor: string } }>(
-      { query: `subscription { timelineEventAdded { streamCursor } }` },
-      { next: (item) => item.data && received.push(item.data.timelineEventAdded.streamCursor), error: reject, complete: () => undefined },
-    );
-  });
-  await subscribed;
+  const { received } = await followEveryCustomer(served.url.replace(/^http/, 'ws'), admin, cleanup);
   const calls = new Map(contenders.map(({ name }) => [name, { ms: [] as number[], count: 0, seconds: 0, notifies: [] as string[] }]));
   const cursors: string[] = [];
   for (let round = 0; round < SINGLE_ROUNDS; round++) {
@@ -223,7 +247,17 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   const rows: Finding[] = [
     [`recordEvents(${BATCH}) from ${WRITERS} writers: events/s`, '>= 50,000', `${Math.round(recorded / elapsed).toLocaleString('en-US')}`],
     [`recordEvents(${BATCH}): p50 / p99 per batch`, 'p99 <= 500 ms', `${milliseconds(batches.median)} / ${milliseconds(batches.p99)} ms`],
-    ...[...compared].map(([name, f]): Finding => [`recordEvents(${BATCH}), new people, ${COMPARE_SECONDS} s, ${name}: events/s, p50 batch`, '', `${Math.round(f.events / f.seconds).toLocaleString('en-US')}, ${milliseconds(summarise(f.ms).median)} ms`]),
+    ...[...compared].map(([name, f]): Finding => [
+      `recordEvents(${BATCH}), new people, ${COMPARE_SECONDS} s, ${name}: events/s, p50 batch, CPU ms per 1,000 events (server / machine)`,
+      '',
+      `${Math.round(f.events / f.seconds).toLocaleString('en-US')}, ${milliseconds(summarise(f.ms).median)} ms, ${perThousand(f.serverCpu, f.events)} / ${perThousand(f.machineCpu, f.events)}`,
+    ]),
+    ['recordEvents with a subscriber following every customer: share of the throughput alone', '>= 90 %', `${Math.round(subscribedShare * 100)} %`],
+    [
+      'that subscriber: events received of those created, duplicates, caught up after the last batch',
+      'all, 0',
+      `${batchSubscriber.received} of ${batchSubscriber.expected}, ${batchSubscriber.duplicates}, ${seconds(batchSubscriber.drainedMs)}`,
+    ],
     ['requests that ran out of time (sent again)', '0', `${timedOut}`],
     ['every batch replayed: events created again', '0', `${repeatsCreated} (${stored} stored for ${recorded} sent)`],
     ['NOTIFYs per second during the batches: max / mean', '', batchNotifies],
@@ -243,6 +277,11 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   return rows;
 }
 
+/** CPU milliseconds per 1,000 events, or a dash where /proc could not tell. */
+function perThousand(cpuSeconds: number | null, events: number): string {
+  return cpuSeconds === null ? '-' : String(Math.round((cpuSeconds * 1000 * 1000) / events));
+}
+
 const KINDS = ['call', 'email', 'socialMessage'] as const;
 
 /** Event n of the load: a call, an e-mail or a DM in turn, from one of CUSTOMERS people by e-mail address. */
@@ -257,4 +296,27 @@ function eventInput(n: number, people = 'ingest'): Record<string, unknown> {
 
 function callInput(n: number): Record<string, unknown> {
   return { identifier: { kind: 'EMAIL', value: `ingest-${n % CUSTOMERS}@example.com` }, occurredAt: new Date().toISOString(), direction: 'INBOUND', outcome: 'ANSWERED', durationSeconds: 60, source: 'bench-calls', externalId: `call-${n}` };
+}
+
+/**
+ * A WebSocket subscriber of `timelineEventAdded` for every customer (which takes ADMIN), on the
+ * server at `wsUrl`: the stream cursor of each event it receives, in order of arrival.
+ */
+async function followEveryCustomer(wsUrl: string, adminKey: string, cleanup: Cleanup): Promise<{ received: string[]; dispose: () => Promise<void> }> {
+  const received: string[] = [];
+  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${adminKey}` } });
+  const dispose = () => client.dispose() as Promise<void>;
+  cleanup.add('close a subscriber', dispose);
+  await new Promise<void>((resolve, reject) => {
+    const off = client.on('connected', () => {
+      off();
+      // The subscription is started after the connection: give it a moment to be listening.
+      setTimeout(resolve, 200);
+    });
+    client.subscribe<{ timelineEventAdded: { streamCursor: string } }>(
+      { query: `subscription { timelineEventAdded { streamCursor } }` },
+      { next: (item) => item.data && received.push(item.data.timelineEventAdded.streamCursor), error: reject, complete: () => undefined },
+    );
+  });
+  return { received, dispose };
 }
