@@ -64,10 +64,12 @@ export class CaseAssignment {
     const aboutCase = new Map(about.map((row) => [row.id, row.case_id]));
     const named = [...new Set([...relevant.flatMap((e) => (e.caseKey ? [e.caseKey] : [])), ...threads.map((t) => t.case_id), ...about.flatMap((a) => (a.case_id ? [a.case_id] : []))])];
     const known = await sql.query<{ id: string; customer_id: string; status: CaseStatus; opened_at: Date; resolved_at: Date | null }>(
+      // The named cases, the customers' cases not closed, and each customer's latest case. (Each
+      // condition is an index lookup; an OR with an IN (subquery) would read every case instead.)
       `SELECT sc.id, sc.customer_id, sc.status, sc.opened_at, sc.resolved_at FROM support_case sc
-       WHERE sc.id = ANY($2::uuid[])
-          OR (sc.customer_id = ANY($1::uuid[]) AND sc.status <> 'CLOSED')
-          OR sc.id IN (SELECT DISTINCT ON (l.customer_id) l.id FROM support_case l WHERE l.customer_id = ANY($1::uuid[]) ORDER BY l.customer_id, l.opened_at DESC, l.id DESC)`,
+       WHERE sc.id = ANY($2::uuid[] || ARRAY(
+               SELECT DISTINCT ON (l.customer_id) l.id FROM support_case l WHERE l.customer_id = ANY($1::uuid[]) ORDER BY l.customer_id, l.opened_at DESC, l.id DESC))
+          OR (sc.customer_id = ANY($1::uuid[]) AND sc.status <> 'CLOSED')`,
       [customers, named],
     );
     const states: CaseState[] = known.map((row) => ({ key: row.id, customerKey: row.customer_id, status: row.status, openedAt: row.opened_at, resolvedAt: row.resolved_at }));

@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { CaseAssignment } from '../src/cases/case-assignment';
+import { Channel, Direction, EventKind } from '../src/core/enums';
+import { lockLiveCustomers } from '../src/customers/identity-matching';
+import { keyOf } from '../src/relay/global-id';
+import { createCustomer, unique } from './support/factories';
+import { USER_ERRORS } from './support/fragments';
+import { startTestServer, type TestServer } from './support/test-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+/**
+ * Rows of customers and cases read (scanned, or fetched through an index) on this connection so far and not yet
+ * flushed to the shared statistics, so including earlier transactions of the connection:
+ * compare two readings.
+ */
+async function rowsRead(sql: { query<T>(text: string, params?: unknown[]): Promise<T[]> }): Promise<{ customer: number; support_case: number }> {
+  const rows = await sql.query<{ relname: string; n: string }>(
+    `SELECT relname, (seq_tup_read + coalesce(idx_tup_fetch, 0))::text AS n FROM pg_stat_xact_user_tables WHERE relname IN ('customer', 'support_case')`,
+  );
+  const counts = new Map(rows.map((row) => [row.relname, Number(row.n)]));
+  return { customer: counts.get('customer') ?? 0, support_case: counts.get('support_case') ?? 0 };
+}
+
+// Every recording locks its customers and reads their cases. Read by key, that costs the same
+// with a million cases as with ten; read by scanning, it grew with every case ever opened.
+describe('recording an event', () => {
+  it("locks its customer and finds the customer's cases by key lookups, not by reading every customer and every case", async () => {
+    // Others' customers and cases, which the recording has no reason to read.
+    const others = unique('other');
+    await server.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, {
+      input: {
+        events: Array.from({ length: 200 }, (_, i) => ({
+          call: { identifier: { kind: 'EMAIL', value: `${others}-${i}@example.com` }, occurredAt: '2026-04-01T08:00:00Z', direction: 'INBOUND', outcome: 'ANSWERED', source: 'by-key', externalId: `${others}-${i}` },
+        })),
+      },
+    });
+    const customer = await createCustomer(server);
+    const key = keyOf(customer.id, 'Customer')!;
+    // A merged-away customer whose events go to the survivor, and a case already open.
+    const merged = await createCustomer(server);
+    await server.data(`mutation ($input: MergeCustomersInput!) { mergeCustomers(input: $input) { ${USER_ERRORS} } }`, { input: { survivorId: customer.id, mergedId: merged.id } });
+    await server.data(`mutation ($input: RecordCallInput!) { recordCall(input: $input) { created ${USER_ERRORS} } }`, {
+      input: { customerId: customer.id, occurredAt: '2026-04-01T09:00:00Z', direction: 'INBOUND', outcome: 'ANSWERED', source: 'by-key', externalId: unique('call') },
+    });
+
+    const cases = new CaseAssignment(7 * 86_400_000);
+    const { owners, placed, read } = await server.database.transaction(async (sql) => {
+      // Where an index serves at all, the planner then uses it, as it would on a large table.
+      await sql.query(`SET LOCAL enable_seqscan = off`);
+      const before = await rowsRead(sql);
+      const owners = await lockLiveCustomers(sql, [key, keyOf(merged.id, 'Customer')!], 'events');
+      const placed = await cases.place(sql, [
+        { index: 0, customerKey: key, kind: EventKind.CALL, channel: Channel.PHONE, direction: Direction.INBOUND, occurredAt: new Date('2026-04-01T10:00:00Z'), agentId: null, details: {}, caseKey: null, aboutEventKey: null, path: [] },
+      ]);
+      const after = await rowsRead(sql);
+      return { owners, placed, read: { customer: after.customer - before.customer, support_case: after.support_case - before.support_case } };
+    });
+    // Both ids lead to the survivor, and the call joins its open case.
+    expect([...owners.values()].map((row) => row?.id)).toEqual([key, key]);
+    expect(placed.placements.get(0)).toMatchObject({ caseKey: expect.any(String) });
+    expect(placed.rules?.created ?? []).toHaveLength(0);
+    // Two customers and their one survivor; the survivor's case (by customer, then by key). Not 200.
+    expect(read.customer).toBeLessThanOrEqual(10);
+    expect(read.support_case).toBeLessThanOrEqual(10);
+  });
+});
