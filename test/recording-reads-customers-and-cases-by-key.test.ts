@@ -5,6 +5,7 @@ import { lockLiveCustomers } from '../src/customers/identity-matching';
 import { keyOf } from '../src/relay/global-id';
 import { createCustomer, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
+import { rowsReadBy } from './support/rows-read';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;
@@ -12,19 +13,6 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server.stop());
-
-/**
- * Rows of customers and cases read (scanned, or fetched through an index) on this connection so far and not yet
- * flushed to the shared statistics, so including earlier transactions of the connection:
- * compare two readings.
- */
-async function rowsRead(sql: { query<T>(text: string, params?: unknown[]): Promise<T[]> }): Promise<{ customer: number; support_case: number }> {
-  const rows = await sql.query<{ relname: string; n: string }>(
-    `SELECT relname, (seq_tup_read + coalesce(idx_tup_fetch, 0))::text AS n FROM pg_stat_xact_user_tables WHERE relname IN ('customer', 'support_case')`,
-  );
-  const counts = new Map(rows.map((row) => [row.relname, Number(row.n)]));
-  return { customer: counts.get('customer') ?? 0, support_case: counts.get('support_case') ?? 0 };
-}
 
 // Every recording locks its customers and reads their cases. Read by key, that costs the same
 // with a million cases as with ten; read by scanning, it grew with every case ever opened.
@@ -49,17 +37,15 @@ describe('recording an event', () => {
     });
 
     const cases = new CaseAssignment(7 * 86_400_000);
-    const { owners, placed, read } = await server.database.transaction(async (sql) => {
-      // Where an index serves at all, the planner then uses it, as it would on a large table.
-      await sql.query(`SET LOCAL enable_seqscan = off`);
-      const before = await rowsRead(sql);
-      const owners = await lockLiveCustomers(sql, [key, keyOf(merged.id, 'Customer')!], 'events');
-      const placed = await cases.place(sql, [
+    const {
+      result: { owners, placed },
+      read,
+    } = await rowsReadBy(server.database, ['customer', 'support_case'], async (sql) => ({
+      owners: await lockLiveCustomers(sql, [key, keyOf(merged.id, 'Customer')!], 'events'),
+      placed: await cases.place(sql, [
         { index: 0, customerKey: key, kind: EventKind.CALL, channel: Channel.PHONE, direction: Direction.INBOUND, occurredAt: new Date('2026-04-01T10:00:00Z'), agentId: null, details: {}, caseKey: null, aboutEventKey: null, path: [] },
-      ]);
-      const after = await rowsRead(sql);
-      return { owners, placed, read: { customer: after.customer - before.customer, support_case: after.support_case - before.support_case } };
-    });
+      ]),
+    }));
     // Both ids lead to the survivor, and the call joins its open case.
     expect([...owners.values()].map((row) => row?.id)).toEqual([key, key]);
     expect(placed.placements.get(0)).toMatchObject({ caseKey: expect.any(String) });

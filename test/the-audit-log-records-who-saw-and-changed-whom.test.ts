@@ -1,7 +1,11 @@
+import 'reflect-metadata';
+import { AuditLog } from '../src/access/audit-log.service';
 import { Role } from '../src/core/access-scopes';
+import { keyOf } from '../src/relay/global-id';
 import { createCustomer, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
 import { aPersonEverywhere, needles } from './support/personal-data';
+import { rowsReadBy } from './support/rows-read';
 import { openClient, subscribe, untilSubscribed } from './support/subscriptions';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -149,6 +153,28 @@ describe('the audit log', () => {
     expect(answer.body.errors).toEqual([{ message: expect.any(String), extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }) }]);
     expect(JSON.stringify(answer.body)).not.toContain(person.values.displayName);
     await server.db.query(`DROP TRIGGER audit_down ON audit_entry`);
+  });
+
+  it("finds one customer's entries (and those of customers merged into it) by key, not by walking back through everyone's", async () => {
+    const survivor = await createCustomer(server);
+    const merged = await createCustomer(server);
+    await server.data(`mutation ($input: MergeCustomersInput!) { mergeCustomers(input: $input) { ${USER_ERRORS} } }`, { input: { survivorId: survivor.id, mergedId: merged.id } });
+    // Newer entries about 200 other people, which a walk back from the newest would read first.
+    const others = unique('others');
+    await server.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, {
+      input: {
+        events: Array.from({ length: 200 }, (_, i) => ({
+          call: { identifier: { kind: 'EMAIL', value: `${others}-${i}@example.com` }, occurredAt: '2026-05-01T08:00:00Z', outcome: 'ANSWERED', source: 'audit-by-key', externalId: `${others}-${i}` },
+        })),
+      },
+    });
+    const keyOfCustomer = (id: string) => keyOf(id, 'Customer')!;
+    const { result, read } = await rowsReadBy(server.database, ['audit_entry'], (sql) =>
+      new AuditLog(sql).list({ customerKey: keyOfCustomer(survivor.id), actorId: null, since: null, until: null }, 20, null),
+    );
+    const about = new Set(result.map((entry) => entry.customerId));
+    expect(about).toEqual(new Set([survivor.id, merged.id]));
+    expect(read.audit_entry).toBeLessThanOrEqual(20);
   });
 
   it('is for AUDIT_READ only', async () => {

@@ -127,17 +127,25 @@ export class AuditLog {
     return row ? toAuditEntry(row) : null;
   }
 
-  /** Entries newest first, keyset-paged by id. */
+  /**
+   * Entries newest first, keyset-paged by id. Only the filters given become conditions, so one
+   * customer's entries are an index lookup rather than a walk back through everyone's.
+   */
   async list(filter: AuditFilter, limit: number, beforeId: string | null): Promise<AuditEntry[]> {
+    const params: unknown[] = [];
+    const conditions: string[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (filter.customerKey) {
+      const customer = param(filter.customerKey);
+      conditions.push(`a.customer_id = ANY(ARRAY[${customer}::uuid] || ARRAY(SELECT id FROM customer WHERE merged_into = ${customer}::uuid))`);
+    }
+    if (filter.actorId) conditions.push(`a.actor_id = ${param(filter.actorId)}`);
+    if (filter.since) conditions.push(`a.at >= ${param(filter.since)}`);
+    if (filter.until) conditions.push(`a.at < ${param(filter.until)}`);
+    if (beforeId) conditions.push(`a.id < ${param(beforeId)}::bigint`);
     const rows = await this.db.query<AuditRow>(
-      `SELECT ${AUDIT_COLUMNS} FROM audit_entry a
-       WHERE ($1::uuid IS NULL OR customer_id = $1 OR customer_id IN (SELECT id FROM customer WHERE merged_into = $1))
-         AND ($2::text IS NULL OR actor_id = $2)
-         AND ($3::timestamptz IS NULL OR at >= $3)
-         AND ($4::timestamptz IS NULL OR at < $4)
-         AND ($5::bigint IS NULL OR a.id < $5)
-       ORDER BY a.id DESC LIMIT $6`,
-      [filter.customerKey, filter.actorId, filter.since, filter.until, beforeId, limit],
+      `SELECT ${AUDIT_COLUMNS} FROM audit_entry a ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT ${param(limit)}`,
+      params,
     );
     return rows.map(toAuditEntry);
   }
