@@ -37,11 +37,13 @@ export async function announceTimelineEvents(sql: Sql, eventKeys: readonly strin
   const positions = new Map(rows.map((row) => [row.id, row.stream_position]));
   if (notifyHere) return positions;
   const entries: EventEntry[] = rows.map((row) => [row.stream_position, row.id, row.customer_id]);
-  // Large batches: notifications under PostgreSQL's payload limit, sent in stream order.
+  // Large batches: notifications under PostgreSQL's payload limit, in stream order, queued by one
+  // statement (the lock is still held: a round trip per notification would hold it longer).
   entries.sort((a, b) => compareStreamPositions(a[0], b[0]));
-  for (const payload of timelinePayloads(entries)) {
-    await sql.query(`SELECT pg_notify($1, $2)`, [TIMELINE_CHANNEL, payload]);
-  }
+  await sql.query(`SELECT pg_notify($1, payload) FROM (SELECT payload FROM unnest($2::text[]) WITH ORDINALITY AS p(payload, n) ORDER BY n) ordered`, [
+    TIMELINE_CHANNEL,
+    timelinePayloads(entries),
+  ]);
   return positions;
 }
 
@@ -61,13 +63,16 @@ export async function announceCustomerChanges(sql: Sql, changes: readonly Custom
     ...(change.survivorKey ? { s: change.survivorKey } : {}),
     ...(change.mergedKey ? { m: change.mergedKey } : {}),
   }));
-  // At most ~150 bytes per change: 40 changes stay well under the payload limit.
-  for (let start = 0; start < compact.length; start += CHANGES_PER_NOTIFICATION) {
-    await sql.query(`WITH ${customerDeliveriesCte('webhook_deliveries', '$2::json')} SELECT pg_notify($1, json_build_object('t', now(), 'c', $2::json)::text)`, [
-      CUSTOMER_CHANNEL,
-      JSON.stringify(compact.slice(start, start + CHANGES_PER_NOTIFICATION)),
-    ]);
-  }
+  // At most ~150 bytes per change: 40 changes stay well under the payload limit. One statement
+  // for all of them: the deliveries, and the notifications in order.
+  const chunks: string[] = [];
+  for (let start = 0; start < compact.length; start += CHANGES_PER_NOTIFICATION) chunks.push(JSON.stringify(compact.slice(start, start + CHANGES_PER_NOTIFICATION)));
+  await sql.query(
+    `WITH ${customerDeliveriesCte('webhook_deliveries', '$2::json')}
+     SELECT pg_notify($1, json_build_object('t', now(), 'c', chunk::json)::text)
+     FROM (SELECT chunk FROM unnest($3::text[]) WITH ORDINALITY AS c(chunk, n) ORDER BY n) ordered`,
+    [CUSTOMER_CHANNEL, JSON.stringify(compact), chunks],
+  );
 }
 
 const CHANGES_PER_NOTIFICATION = 40;
