@@ -276,11 +276,19 @@ export class MergeService {
  */
 async function detachCrossCustomerEvents(sql: Sql, customerKeys: string[]): Promise<void> {
   const detached = await sql.query<{ case_id: string }>(
-    `WITH detached AS (
+    // These customers' events in others' cases, and others' events in these customers' cases:
+    // two index lookups (one OR across the join would read every event and every case).
+    `WITH crossing AS (
+       SELECT e.id, e.case_id FROM timeline_event e JOIN support_case sc ON sc.id = e.case_id
+       WHERE e.customer_id = ANY($1::uuid[]) AND sc.customer_id <> e.customer_id
+       UNION
+       SELECT e.id, e.case_id FROM support_case sc JOIN timeline_event e ON e.case_id = sc.id
+       WHERE sc.customer_id = ANY($1::uuid[]) AND e.customer_id <> sc.customer_id
+     ),
+     detached AS (
        UPDATE timeline_event e SET case_id = NULL, case_rule = NULL
-       FROM support_case sc
-       WHERE e.case_id = sc.id AND e.customer_id <> sc.customer_id AND (e.customer_id = ANY($1::uuid[]) OR sc.customer_id = ANY($1::uuid[]))
-       RETURNING e.id, sc.id AS case_id
+       FROM crossing c WHERE e.id = c.id
+       RETURNING e.id, c.case_id
      )
      INSERT INTO case_history (case_id, at, change, event_id, actor)
      SELECT case_id, now(), 'EVENT_REMOVED', id, 'unmerge' FROM detached

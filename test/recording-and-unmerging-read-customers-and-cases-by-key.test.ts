@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { CaseAssignment } from '../src/cases/case-assignment';
 import { Channel, Direction, EventKind } from '../src/core/enums';
 import { lockLiveCustomers } from '../src/customers/identity-matching';
+import type { Database } from '../src/db/database';
+import { MergeService } from '../src/merges/merge.service';
 import { keyOf } from '../src/relay/global-id';
 import { createCustomer, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
@@ -14,8 +16,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-// Every recording locks its customers and reads their cases. Read by key, that costs the same
-// with a million cases as with ten; read by scanning, it grew with every case ever opened.
+// Every recording locks its customers and reads their cases, and an unmerge sorts out which
+// events stay in which case. Read by key, that costs the same with a million cases as with ten;
+// read by scanning, it grew with every case ever opened.
 describe('recording an event', () => {
   it("locks its customer and finds the customer's cases by key lookups, not by reading every customer and every case", async () => {
     // Others' customers and cases, which the recording has no reason to read.
@@ -53,5 +56,36 @@ describe('recording an event', () => {
     // Two customers and their one survivor; the survivor's case (by customer, then by key). Not 200.
     expect(read.customer).toBeLessThanOrEqual(10);
     expect(read.support_case).toBeLessThanOrEqual(10);
+  });
+
+});
+
+describe('an unmerge', () => {
+  it("sorts out which events stay in which case reading only the two customers' events and cases, not everyone's", async () => {
+    const others = unique('others');
+    await server.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, {
+      input: {
+        events: Array.from({ length: 200 }, (_, i) => ({
+          call: { identifier: { kind: 'EMAIL', value: `${others}-${i}@example.com` }, occurredAt: '2026-04-02T08:00:00Z', direction: 'INBOUND', outcome: 'ANSWERED', source: 'by-key', externalId: `${others}-${i}` },
+        })),
+      },
+    });
+    const survivor = await createCustomer(server);
+    const merged = await createCustomer(server);
+    for (const customer of [survivor, merged]) {
+      await server.data(`mutation ($input: RecordCallInput!) { recordCall(input: $input) { created ${USER_ERRORS} } }`, {
+        input: { customerId: customer.id, occurredAt: '2026-04-02T09:00:00Z', direction: 'INBOUND', outcome: 'ANSWERED', source: 'by-key', externalId: unique('call') },
+      });
+    }
+    await server.data(`mutation ($input: MergeCustomersInput!) { mergeCustomers(input: $input) { ${USER_ERRORS} } }`, { input: { survivorId: survivor.id, mergedId: merged.id } });
+
+    // The merge service over this test's transaction, so that what it reads is counted here.
+    const { result, read } = await rowsReadBy(server.database, ['timeline_event', 'support_case'], (sql) =>
+      new MergeService({ transaction: (work: (sql: unknown) => unknown) => work(sql) } as unknown as Database).unmerge({ mergedId: merged.id }),
+    );
+    expect([result.survivor.id, result.restored.id]).toEqual([keyOf(survivor.id, 'Customer'), keyOf(merged.id, 'Customer')]);
+    // Two customers with one event and one case each, read a few times over. Not 200.
+    expect(read.timeline_event).toBeLessThanOrEqual(40);
+    expect(read.support_case).toBeLessThanOrEqual(40);
   });
 });
