@@ -11,19 +11,22 @@ import { addToEventRollup, rebuildEventRollup } from '../src/metrics/event-rollu
 import { toGlobalId } from '../src/relay/global-id';
 import { placeDemoCases } from '../src/seed/demo-cases';
 import { Random } from '../src/seed/random';
+import { BASELINE_COMMIT, buildBaseline } from './baseline-build';
 import { createBenchKey, Role } from './bench-credentials';
 import type { BenchServer } from './bench-database';
 import { headersFor, startServer, type RunningServer } from './bench-server';
 import type { Cleanup } from './cleanup';
 import { insertCustomers, insertEvents, type PlannedEvent } from './load-timelines';
 import { sampleEvent } from './sample-events';
+import { startServerProcess, THIS_CHECKOUT, untilServing } from './server-process';
 import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Finding } from './stats';
 
 /**
  * Metrics on a large history: 100,000 customers and 1,000,000 events over two years (the sample
  * mix of calls, e-mails, messages, purchases, surveys and reviews), placed in cases by the case
  * rules and summed into the daily figures, then serviceMetrics over 90 days by week and
- * experienceMetrics over a year, through the server over HTTP. And what keeping the daily figures
+ * experienceMetrics over a year, over HTTP, asked in turn of this build and of the baseline commit
+ * (BENCH_BASELINE), each in a server process of its own. And what keeping the daily figures
  * current costs a recordEvents of 1,000. BENCH_METRICS_EVENTS and BENCH_METRICS_CUSTOMERS resize it.
  */
 const CUSTOMERS = Number(process.env.BENCH_METRICS_CUSTOMERS ?? 100_000);
@@ -71,30 +74,44 @@ export async function benchmarkMetrics(server: BenchServer, iterations: number, 
       `daily figures summed and VACUUM ANALYZE in ${seconds(performance.now() - placed)}`,
   );
 
+  // This build and the baseline commit, each in a server process of its own on this database,
+  // asked in turn; the recording cost below goes to an in-process server.
   const served = await startServer(db, config, cleanup);
-  const ask = (query: string, range: Record<string, unknown>) => async () => {
-    const response = await fetch(served.url, { method: 'POST', headers: headersFor(served), body: JSON.stringify({ query, variables: { range } }) });
+  const agentKey = await createBenchKey(db, Role.AGENT, 'benchmark metrics agent');
+  const contenders = [{ name: 'this build', server: await startServerProcess(THIS_CHECKOUT, database.url, cleanup) }];
+  const baselineFolder = await buildBaseline(BASELINE_COMMIT, cleanup);
+  if (baselineFolder) contenders.push({ name: `baseline ${BASELINE_COMMIT.slice(0, 7)}`, server: await startServerProcess(baselineFolder, database.url, cleanup) });
+  await Promise.all(contenders.map(({ server }) => untilServing(server)));
+  const ask = (url: string, query: string, range: Record<string, unknown>) => async () => {
+    const response = await fetch(url, { method: 'POST', headers: headersFor({ url, secret: agentKey }), body: JSON.stringify({ query, variables: { range } }) });
     const body = (await response.json()) as { errors?: unknown };
     if (!response.ok || body.errors) throw new Error(`metrics failed: ${JSON.stringify(body)}`);
   };
   const day = 86_400_000;
   const quarter = { since: new Date(end - 90 * day).toISOString(), until: new Date(end).toISOString(), interval: 'WEEK' };
   const year = { since: new Date(end - 365 * day).toISOString(), until: new Date(end).toISOString() };
-  console.log(`timing      ${iterations} runs per query, taken in turn, after ${warmup} untimed rounds; GraphQL over HTTP on 127.0.0.1 with an AGENT key`);
+  console.log(`timing      ${iterations} runs per query and server, all taken in turn, after ${warmup} untimed rounds; GraphQL over HTTP on 127.0.0.1 with an AGENT key`);
   const samples = await timeInterleaved(
-    new Map([
-      ['serviceMetrics, 90 days by WEEK', ask(SERVICE, quarter)],
-      ['experienceMetrics, 365 days', ask(EXPERIENCE, year)],
-    ]),
+    new Map(
+      contenders.flatMap(({ name, server }) => [
+        [`${name}: service`, ask(server.url, SERVICE, quarter)],
+        [`${name}: experience`, ask(server.url, EXPERIENCE, year)],
+      ]),
+    ),
     iterations,
     warmup,
   );
-  const [service, experience] = [...samples.values()].map(summarise);
+  const figures = (key: string) => {
+    const summary = summarise(samples.get(key)!);
+    return `${milliseconds(summary.median)} / ${milliseconds(summary.p99)} ms`;
+  };
 
   const rollup = await rollupCost(db, served, customers, random);
   const rows: Finding[] = [
-    ['serviceMetrics, 90 days by week: p50 / p99', 'p50 <= 150 ms', `${milliseconds(service.median)} / ${milliseconds(service.p99)} ms`],
-    ['experienceMetrics, a year: p50 / p99', 'p50 <= 150 ms', `${milliseconds(experience.median)} / ${milliseconds(experience.p99)} ms`],
+    ...contenders.flatMap(({ name }): Finding[] => [
+      [`serviceMetrics, 90 days by week, ${name}: p50 / p99`, name === 'this build' ? 'p50 <= 150 ms' : '', figures(`${name}: service`)],
+      [`experienceMetrics, a year, ${name}: p50 / p99`, name === 'this build' ? 'p50 <= 150 ms' : '', figures(`${name}: experience`)],
+    ]),
     ['recordEvents(1000) over HTTP: p50', '', `${milliseconds(rollup.record)} ms`],
     ['of which keeping the daily figures current: p50', 'a small share', `${milliseconds(rollup.rollup)} ms (${((rollup.rollup / rollup.record) * 100).toFixed(1)} %)`],
   ];
