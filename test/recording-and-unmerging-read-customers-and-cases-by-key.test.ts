@@ -5,7 +5,7 @@ import { lockLiveCustomers } from '../src/customers/identity-matching';
 import type { Database } from '../src/db/database';
 import { MergeService } from '../src/merges/merge.service';
 import { keyOf } from '../src/relay/global-id';
-import { createCustomer, unique } from './support/factories';
+import { createCustomer, recordCallsFromNewPeople, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
 import { rowsReadBy } from './support/rows-read';
 import { startTestServer, type TestServer } from './support/test-server';
@@ -22,14 +22,7 @@ afterAll(() => server.stop());
 describe('recording an event', () => {
   it("locks its customer and finds the customer's cases by key lookups, not by reading every customer and every case", async () => {
     // Others' customers and cases, which the recording has no reason to read.
-    const others = unique('other');
-    await server.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, {
-      input: {
-        events: Array.from({ length: 200 }, (_, i) => ({
-          call: { identifier: { kind: 'EMAIL', value: `${others}-${i}@example.com` }, occurredAt: '2026-04-01T08:00:00Z', direction: 'INBOUND', outcome: 'ANSWERED', source: 'by-key', externalId: `${others}-${i}` },
-        })),
-      },
-    });
+    await recordCallsFromNewPeople(server, 200);
     const customer = await createCustomer(server);
     const key = keyOf(customer.id, 'Customer')!;
     // A merged-away customer whose events go to the survivor, and a case already open.
@@ -62,14 +55,7 @@ describe('recording an event', () => {
 
 describe('an unmerge', () => {
   it("sorts out which events stay in which case reading only the two customers' events and cases, not everyone's", async () => {
-    const others = unique('others');
-    await server.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, {
-      input: {
-        events: Array.from({ length: 200 }, (_, i) => ({
-          call: { identifier: { kind: 'EMAIL', value: `${others}-${i}@example.com` }, occurredAt: '2026-04-02T08:00:00Z', direction: 'INBOUND', outcome: 'ANSWERED', source: 'by-key', externalId: `${others}-${i}` },
-        })),
-      },
-    });
+    await recordCallsFromNewPeople(server, 200);
     const survivor = await createCustomer(server);
     const merged = await createCustomer(server);
     for (const customer of [survivor, merged]) {

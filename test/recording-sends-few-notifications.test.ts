@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { CUSTOMER_CHANNEL, TIMELINE_CHANNEL } from '../src/changefeed/notifications';
-import { createCustomer, unique } from './support/factories';
+import { callsFromNewPeople, createCustomer, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -33,10 +33,7 @@ const createdIn = (notes: { channel: string; payload: any }[]) => notes.filter((
 // carry one are what has to stay bounded under ingest.
 describe('recording sends few notifications', () => {
   it('announces a batch of 1,000 first contacts in at most one notification per 25 of its events and people', async () => {
-    const people = unique('first');
-    const events = Array.from({ length: 1000 }, (_, i) => ({
-      call: { identifier: { kind: 'EMAIL', value: `${people}-${i}@example.com` }, occurredAt: '2026-03-01T09:00:00Z', outcome: 'ANSWERED', source: 'notify-test', externalId: `${people}-${i}` },
-    }));
+    const events = callsFromNewPeople(1000);
     const from = heard.length;
     const { recordEvents } = await server.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created ${USER_ERRORS} } } }`, { input: { events } });
     expect(recordEvents.results.every((r: { created: boolean }) => r.created)).toBe(true);

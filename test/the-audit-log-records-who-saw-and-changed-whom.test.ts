@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { AuditLog } from '../src/access/audit-log.service';
 import { Role } from '../src/core/access-scopes';
 import { keyOf } from '../src/relay/global-id';
-import { createCustomer, unique } from './support/factories';
+import { createCustomer, recordCallsFromNewPeople, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
 import { aPersonEverywhere, needles } from './support/personal-data';
 import { rowsReadBy } from './support/rows-read';
@@ -160,14 +160,7 @@ describe('the audit log', () => {
     const merged = await createCustomer(server);
     await server.data(`mutation ($input: MergeCustomersInput!) { mergeCustomers(input: $input) { ${USER_ERRORS} } }`, { input: { survivorId: survivor.id, mergedId: merged.id } });
     // Newer entries about 200 other people, which a walk back from the newest would read first.
-    const others = unique('others');
-    await server.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, {
-      input: {
-        events: Array.from({ length: 200 }, (_, i) => ({
-          call: { identifier: { kind: 'EMAIL', value: `${others}-${i}@example.com` }, occurredAt: '2026-05-01T08:00:00Z', outcome: 'ANSWERED', source: 'audit-by-key', externalId: `${others}-${i}` },
-        })),
-      },
-    });
+    await recordCallsFromNewPeople(server, 200);
     const keyOfCustomer = (id: string) => keyOf(id, 'Customer')!;
     const { result, read } = await rowsReadBy(server.database, ['audit_entry'], (sql) =>
       new AuditLog(sql).list({ customerKey: keyOfCustomer(survivor.id), actorId: null, since: null, until: null }, 20, null),

@@ -29,3 +29,20 @@ export function oneOfEachKind(customerId: string, base = Date.parse('2026-01-01T
     { surveyResponse: { customerId, occurredAt: at(5), survey: 'NPS', score: 9, comment: 'Quick help', source: 'delighted', externalId: unique('survey') } },
   ];
 }
+
+/**
+ * `recordEvents` inputs: one answered call from each of `count` people nobody has recorded yet,
+ * named by e-mail address, so that recording them creates `count` customers (and their cases).
+ */
+export function callsFromNewPeople(count: number, source = 'new-people'): Record<string, unknown>[] {
+  const people = unique('person');
+  return Array.from({ length: count }, (_, i) => ({
+    call: { identifier: { kind: 'EMAIL', value: `${people}-${i}@example.com` }, occurredAt: '2026-04-01T08:00:00Z', direction: 'INBOUND', outcome: 'ANSWERED', source, externalId: `${people}-${i}` },
+  }));
+}
+
+/** Records `count` calls from new people (see callsFromNewPeople): customers, cases and audit entries that are nobody else's. */
+export async function recordCallsFromNewPeople(server: TestServer, count: number): Promise<void> {
+  const { recordEvents } = await server.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, { input: { events: callsFromNewPeople(count) } });
+  if (!recordEvents.results.every((r: { created: boolean }) => r.created)) throw new Error('calls from new people were not all recorded');
+}
