@@ -113,7 +113,7 @@ export class EventRecorder {
 
   /**
    * Validates every item, then stores the valid ones in one transaction with set-based SQL: a
-   * batch of 1000 costs about ten statements, not thousands. Items fail on their own: a bad item
+   * batch costs the same twenty-odd statements at any size, not thousands. Items fail on their own: a bad item
    * gets userErrors and is not stored; the good ones are.
    */
   async recordMany(items: EventToRecord[]): Promise<RecordEventPayload[]> {

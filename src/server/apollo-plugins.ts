@@ -71,7 +71,6 @@ export function limitsFor(limits: QueryLimits, viewer: Viewer): QueryLimits {
  * answer is not sent: a SERVICE_UNAVAILABLE error takes its place (a write it did stays done, as
  * when a connection drops). The entries are written even when the operation ran out of its own time.
  */
-
 export function auditPlugin(auditLog: AuditLog, log: Logger): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
