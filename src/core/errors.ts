@@ -111,3 +111,8 @@ export const RETRY_AFTER_SECONDS = 5;
 export function serviceUnavailable(message = 'The database cannot be reached right now; retry in a few seconds.'): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS } });
 }
+
+/** Whether `error` is the BAD_USER_INPUT error badUserInput makes. */
+export function isBadUserInput(error: unknown): boolean {
+  return error instanceof GraphQLError && error.extensions.code === ErrorCode.BAD_USER_INPUT;
+}

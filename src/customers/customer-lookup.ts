@@ -3,6 +3,7 @@ import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from './customer.types';
 import type { IdentifierKind } from '../core/enums';
 import { Identifier } from './identifier.types';
 import type { NormalisedIdentifier } from './identifier-normalisation';
+import { NOTHING_AHEAD, type ReadAheadPlan } from './customer-read-ahead';
 
 export const IDENTIFIER_COLUMNS = 'customer_id, kind, namespace, value, verified, source, added_at';
 
@@ -37,10 +38,18 @@ const IDENTIFIERS_OF_C = `(SELECT coalesce(json_agg(json_build_object('customer_
     'verified', i.verified, 'source', i.source, 'added_at', i.added_at) ORDER BY i.added_at, i.id), '[]')
   FROM customer_identifier i WHERE i.customer_id = c.id) AS identifiers`;
 
-function withIdentifiers(row: CustomerRow & { identifiers: IdentifierJson[] }): Customer {
+type CustomerWithIdentifiers = CustomerRow & { identifiers: IdentifierJson[] } & Record<`read_ahead_${number}`, unknown>;
+
+function withIdentifiers(row: CustomerWithIdentifiers, readAheadColumns = 0): Customer {
   const customer = Customer.fromRow(row);
   customer.identifiersRead = row.identifiers.map((json) => toIdentifier({ ...json, added_at: new Date(json.added_at) }));
+  if (readAheadColumns > 0) customer.readAhead = Array.from({ length: readAheadColumns }, (_, i) => row[`read_ahead_${i}`]);
   return customer;
+}
+
+/** The plan's columns as a select list: `, <sql> AS read_ahead_0, ...`, or nothing. */
+function readAheadList(columns: string[]): string {
+  return columns.map((sql, i) => `, ${sql} AS read_ahead_${i}`).join('');
 }
 
 /** Reading customers: by key (batched by the loaders), by identifier, and their identifiers. */
@@ -56,7 +65,7 @@ export class CustomerLookup {
    * read in the same statement (a customer's card always shows them).
    */
   async customersByKey(keys: readonly string[]): Promise<(Customer | null)[]> {
-    const rows = await this.db.query<CustomerRow & { requested: string; identifiers: IdentifierJson[] }>(
+    const rows = await this.db.query<CustomerWithIdentifiers & { requested: string }>(
       `SELECT requested.id AS requested, ${CUSTOMER_COLUMNS}, ${IDENTIFIERS_OF_C}
        FROM unnest($1::uuid[]) AS requested(id)
        JOIN customer asked ON asked.id = requested.id
@@ -88,12 +97,28 @@ export class CustomerLookup {
     return keys.map((key) => byCustomer.get(key) ?? []);
   }
 
-  async findByIdentifier(identifier: NormalisedIdentifier): Promise<Customer | null> {
-    const rows = await this.db.query<CustomerRow & { identifiers: IdentifierJson[] }>(
-      `SELECT ${CUSTOMER_COLUMNS}, ${IDENTIFIERS_OF_C} FROM customer_identifier found JOIN customer c ON c.id = found.customer_id
+  /** The customer an identifier names, with its identifiers and whatever `ahead` plans to read in the same statement. */
+  async findByIdentifier(identifier: NormalisedIdentifier, ahead: ReadAheadPlan = NOTHING_AHEAD): Promise<Customer | null> {
+    const params: unknown[] = [identifier.kind, identifier.namespace, identifier.value];
+    const columns = ahead.columns(params);
+    const rows = await this.db.query<CustomerWithIdentifiers>(
+      `SELECT ${CUSTOMER_COLUMNS}, ${IDENTIFIERS_OF_C}${readAheadList(columns)} FROM customer_identifier found JOIN customer c ON c.id = found.customer_id
        WHERE found.kind = $1 AND found.namespace = $2 AND found.value = $3`,
-      [identifier.kind, identifier.namespace, identifier.value],
+      params,
     );
-    return rows[0] ? withIdentifiers(rows[0]) : null;
+    return rows[0] ? withIdentifiers(rows[0], columns.length) : null;
+  }
+
+  /** One customer by key (a merged-away key answers its survivor), with whatever `ahead` plans to read in the same statement. */
+  async findByKey(key: string, ahead: ReadAheadPlan): Promise<Customer | null> {
+    const params: unknown[] = [key];
+    const columns = ahead.columns(params);
+    const rows = await this.db.query<CustomerWithIdentifiers>(
+      `SELECT ${CUSTOMER_COLUMNS}, ${IDENTIFIERS_OF_C}${readAheadList(columns)}
+       FROM customer asked JOIN customer c ON c.id = coalesce(asked.merged_into, asked.id)
+       WHERE asked.id = $1`,
+      params,
+    );
+    return rows[0] ? withIdentifiers(rows[0], columns.length) : null;
   }
 }

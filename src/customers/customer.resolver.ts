@@ -1,9 +1,11 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { AuditAction, audited } from '../access/audited';
 import { Scope } from '../core/access-scopes';
 import { badUserInput } from '../core/errors';
 import { keyOf } from '../relay/global-id';
 import type { CustomersContext } from './customer.context';
+import { NOTHING_AHEAD } from './customer-read-ahead';
 import { Customer } from './customer.types';
 import { normaliseIdentifier } from './identifier-normalisation';
 import { Identifier, IdentifierInput } from './identifier.types';
@@ -15,11 +17,20 @@ export class CustomerResolver {
   @Query(() => Customer, { nullable: true, description: 'A customer by global ID; null when none has it. A merged-away ID answers its survivor. CUSTOMERS_READ.' })
   async customer(
     @Arg('id', () => ID, { description: 'Global ID of the customer; a malformed ID or one of another type is a BAD_USER_INPUT error.' }) id: string,
-    @Ctx() { loaders }: CustomersContext,
+    @Ctx() { services, loaders }: CustomersContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Customer | null> {
     const key = keyOf(id, 'Customer');
     if (!key) throw badUserInput('`id` is not a customer id.', { argument: 'id' });
-    return loaders.customerByKey.load(key);
+    const ahead = services.customerReadAheads.planFor(info);
+    // Nothing to read with it: aliases asking for several customers share the loader's one statement.
+    if (ahead === NOTHING_AHEAD) return loaders.customerByKey.load(key);
+    const customer = await services.customers.findByKey(key, ahead);
+    if (customer) {
+      loaders.customerByKey.prime(key, customer);
+      ahead.prime(loaders, customer);
+    }
+    return customer;
   }
 
   @Authorized(Scope.CUSTOMERS_READ)
@@ -32,11 +43,16 @@ export class CustomerResolver {
     @Arg('identifier', () => IdentifierInput, { description: 'Any identifier of the customer; one that cannot be normalised is a BAD_USER_INPUT error.' })
     identifier: IdentifierInput,
     @Ctx() { services, loaders }: CustomersContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Customer | null> {
     const normalised = normaliseIdentifier(identifier, services.customers.region);
     if (!normalised.ok) throw badUserInput(normalised.message, { argument: 'identifier' });
-    const customer = await services.customers.findByIdentifier(normalised.value);
-    if (customer) loaders.customerByKey.prime(customer.key, customer);
+    const ahead = services.customerReadAheads.planFor(info);
+    const customer = await services.customers.findByIdentifier(normalised.value, ahead);
+    if (customer) {
+      loaders.customerByKey.prime(customer.key, customer);
+      ahead.prime(loaders, customer);
+    }
     return customer;
   }
 

@@ -37,6 +37,8 @@ export class Customer extends Node {
   row!: CustomerRow;
   /** Its identifiers, when they were read with it (else they are loaded when asked for). */
   identifiersRead?: Identifier[];
+  /** What its statement read ahead for other features' fields (see customer-read-ahead.ts), in the plan's order. */
+  readAhead?: unknown[];
 
   @Personal('name')
   @Field({

@@ -18,6 +18,29 @@ interface InsightRow {
 
 const INTERACTION_KINDS = `('CALL','EMAIL','SOCIAL_MESSAGE')`;
 
+/** What the insights are worked out from, for the customer `c`: each part's name in InsightRow and its SQL. */
+const INSIGHT_PARTS: [name: keyof InsightRow, sql: string][] = [
+  ['last_contact', `(SELECT max(e.occurred_at) FROM timeline_event e WHERE e.customer_id = c.id AND e.kind IN ${INTERACTION_KINDS})`],
+  [
+    'contacts_30',
+    `(SELECT count(*)::int FROM timeline_event e WHERE e.customer_id = c.id AND e.kind IN ${INTERACTION_KINDS} AND e.direction = 'INBOUND'
+       AND e.occurred_at >= now() - interval '30 days')`,
+  ],
+  ['open_cases', `(SELECT count(*)::int FROM support_case sc WHERE sc.customer_id = c.id AND sc.status IN ('OPEN','PENDING'))`],
+  [
+    'orders',
+    `(SELECT coalesce(json_agg(json_build_array(o.currency, o.paid::text, o.refunded::text, o.purchased_at) ORDER BY o.purchased_at, o.order_key), '[]')
+       FROM customer_order o WHERE o.customer_id = c.id AND NOT o.cancelled)`,
+  ],
+  [
+    'surveys',
+    `(SELECT coalesce(json_agg(json_build_array(e.details->>'survey', (e.details->>'score')::int, (e.details->>'scaleMax')::int, e.occurred_at) ORDER BY e.occurred_at, e.id), '[]')
+       FROM timeline_event e WHERE e.customer_id = c.id AND e.kind = 'SURVEY_RESPONSE')`,
+  ],
+];
+
+const INSIGHTS_JSON = `json_build_object('customer_id', c.id, ${INSIGHT_PARTS.map(([name, sql]) => `'${name}', ${sql}`).join(', ')})`;
+
 /** What each customer's history adds up to: one statement for any number of customers. */
 export class CustomerInsightsService {
   constructor(
@@ -27,20 +50,22 @@ export class CustomerInsightsService {
 
   async insightsByCustomer(keys: readonly string[]): Promise<CustomerInsights[]> {
     const rows = await this.db.query<InsightRow>(
-      `SELECT c.id AS customer_id,
-         (SELECT max(e.occurred_at) FROM timeline_event e WHERE e.customer_id = c.id AND e.kind IN ${INTERACTION_KINDS}) AS last_contact,
-         (SELECT count(*)::int FROM timeline_event e WHERE e.customer_id = c.id AND e.kind IN ${INTERACTION_KINDS} AND e.direction = 'INBOUND'
-            AND e.occurred_at >= now() - interval '30 days') AS contacts_30,
-         (SELECT count(*)::int FROM support_case sc WHERE sc.customer_id = c.id AND sc.status IN ('OPEN','PENDING')) AS open_cases,
-         (SELECT coalesce(json_agg(json_build_array(o.currency, o.paid::text, o.refunded::text, o.purchased_at) ORDER BY o.purchased_at, o.order_key), '[]')
-            FROM customer_order o WHERE o.customer_id = c.id AND NOT o.cancelled) AS orders,
-         (SELECT coalesce(json_agg(json_build_array(e.details->>'survey', (e.details->>'score')::int, (e.details->>'scaleMax')::int, e.occurred_at) ORDER BY e.occurred_at, e.id), '[]')
-            FROM timeline_event e WHERE e.customer_id = c.id AND e.kind = 'SURVEY_RESPONSE') AS surveys
-       FROM unnest($1::uuid[]) AS c(id)`,
+      `SELECT c.id AS customer_id, ${INSIGHT_PARTS.map(([name, sql]) => `${sql} AS ${name}`).join(', ')} FROM unnest($1::uuid[]) AS c(id)`,
       [keys],
     );
     const byKey = new Map(rows.map((row) => [row.customer_id, this.insightsOf(row)]));
     return keys.map((key) => byKey.get(key)!);
+  }
+
+  /** The insights of the customer `c` of the statement it is part of, as one JSON object: for reading them in the customer's own statement. */
+  insightsColumn(): string {
+    return INSIGHTS_JSON;
+  }
+
+  /** The insights insightsColumn read. */
+  insightsFromColumn(value: unknown): CustomerInsights {
+    const json = value as Omit<InsightRow, 'last_contact'> & { last_contact: string | null };
+    return this.insightsOf({ ...json, last_contact: json.last_contact === null ? null : new Date(json.last_contact) });
   }
 
   private insightsOf(row: InsightRow): CustomerInsights {

@@ -10,7 +10,8 @@ import { CUSTOMER_COLUMNS, Customer, type CustomerRow } from '../customers/custo
 import { keyOf } from '../relay/global-id';
 import { Consent, Preferences, type UpdatePreferencesInput, type UpdatePreferencesPayload } from './preferences.types';
 
-export const CONSENT_COLUMNS = 'customer_id, channel, granted, source, updated_at';
+const CONSENT_FIELDS = ['customer_id', 'channel', 'granted', 'source', 'updated_at'] as const;
+export const CONSENT_COLUMNS = CONSENT_FIELDS.join(', ');
 
 export function toConsent(row: ConsentRow): Consent {
   return Object.assign(new Consent(), { channel: row.channel, granted: row.granted, source: row.source, updatedAt: row.updated_at });
@@ -53,6 +54,17 @@ export class PreferencesService {
       else byCustomer.set(row.customer_id, [consent]);
     }
     return keys.map((key) => byCustomer.get(key) ?? []);
+  }
+
+  /** The current consents of the customer `c` of the statement it is part of, as one JSON array: for reading them in the customer's own statement. */
+  consentsColumn(): string {
+    return `(SELECT coalesce(json_agg(json_build_object(${CONSENT_FIELDS.map((name) => `'${name}', ${name}`).join(', ')}) ORDER BY channel), '[]')
+      FROM consent WHERE customer_id = c.id)`;
+  }
+
+  /** The consents consentsColumn read. */
+  consentsFromColumn(value: unknown): Consent[] {
+    return (value as (Omit<ConsentRow, 'updated_at'> & { updated_at: string })[]).map((json) => toConsent({ ...json, updated_at: new Date(json.updated_at) }));
   }
 
   async update(input: UpdatePreferencesInput): Promise<UpdatePreferencesPayload> {

@@ -10,6 +10,10 @@ import { CustomerInsightsService } from '../insights/customer-insights.service';
 import { ExperienceMetricsService } from '../metrics/experience-metrics.service';
 import { ServiceMetricsService } from '../metrics/service-metrics.service';
 import { CustomerLookup } from '../customers/customer-lookup';
+import { CustomerReadAheads } from '../customers/customer-read-ahead';
+import { insightsReadAhead } from '../insights/insights-read-ahead';
+import { preferencesReadAhead } from '../preferences/preferences-read-ahead';
+import { timelineReadAhead } from '../timeline/timeline-read-ahead';
 import { CustomerUpsertService } from '../customers/customer-upsert.service';
 import { SuppressionList } from '../customers/suppression-list';
 import type { Database } from '../db/database';
@@ -33,6 +37,9 @@ export function createServices(db: Database, config: Config) {
       : null;
   const suppression = new SuppressionList(config.PRIVACY_HASH_KEY);
   const serviceMetrics = new ServiceMetricsService(db);
+  const preferences = new PreferencesService(db);
+  const timeline = new TimelineService(db);
+  const insights = new CustomerInsightsService(db, lifecycleThresholds(config));
   return {
     apiKeys,
     authenticator: new Authenticator(apiKeys, jwt, {
@@ -42,15 +49,17 @@ export function createServices(db: Database, config: Config) {
     auditLog: new AuditLog(db),
     budgets: new QueryBudgets(),
     customers: new CustomerLookup(db, region),
+    // What an agent card selects of other features is read in the customer's own statement.
+    customerReadAheads: new CustomerReadAheads([timelineReadAhead(timeline), preferencesReadAhead(preferences), insightsReadAhead(insights)]),
     upserts: new CustomerUpsertService(db, region, suppression),
-    preferences: new PreferencesService(db),
+    preferences,
     consentHistory: new ConsentHistory(db),
-    timeline: new TimelineService(db),
+    timeline,
     recorder: new EventRecorder(db, region, suppression, new CaseAssignment(config.CASE_REOPEN_WINDOW), { operationTimeoutMs: config.OPERATION_TIMEOUT_MS }),
     merges: new MergeService(db),
     search: new CustomerSearchService(db, region),
     cases: new CaseService(db, config.CASE_REOPEN_WINDOW),
-    insights: new CustomerInsightsService(db, lifecycleThresholds(config)),
+    insights,
     serviceMetrics,
     experienceMetrics: new ExperienceMetricsService(db, serviceMetrics, lifecycleThresholds(config), config.CONVERSION_WINDOW),
     erasure: new CustomerErasureService(db, suppression),

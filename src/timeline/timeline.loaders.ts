@@ -1,12 +1,18 @@
 import DataLoader from 'dataloader';
 import type { TimelinePageRequest, TimelineService } from './timeline.service';
 
+/**
+ * The loader's key of a page request: the same for the same page however the request object was
+ * built (by the resolver from type-graphql's arguments, or by the read-ahead from the operation's).
+ */
+export function timelinePageKey({ customerKey, caseKey, page, filter }: TimelinePageRequest): string {
+  return JSON.stringify([customerKey, caseKey ?? null, page.direction, page.size, page.cursor, filter?.kinds ?? null, filter?.channels ?? null, filter?.since ?? null, filter?.until ?? null]);
+}
+
 /** Per-request batches of timeline reads; see server/loaders.ts. */
 export function createTimelineLoaders(timeline: TimelineService) {
   return {
-    timelinePage: new DataLoader((requests: readonly TimelinePageRequest[]) => timeline.pages(requests), {
-      cacheKeyFn: (request) => JSON.stringify(request),
-    }),
+    timelinePage: new DataLoader((requests: readonly TimelinePageRequest[]) => timeline.pages(requests), { cacheKeyFn: timelinePageKey }),
     eventByKey: new DataLoader((keys: readonly string[]) => timeline.eventsByKey(keys)),
   };
 }

@@ -1,7 +1,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Scope } from '../core/access-scopes';
 import { Customer } from '../customers/customer.types';
-import { ConnectionArgs, pageRequest } from '../relay/connection';
+import { ConnectionArgs } from '../relay/connection';
+import { customerTimelineRequest } from './timeline-read-ahead';
 import type { TimelineContext } from './timeline.context';
 import { TimelineConnection, TimelineEvent } from './timeline-event.types';
 import { TimelineFilter } from './timeline-filter';
@@ -27,6 +28,6 @@ export class CustomerTimelineResolver {
     @Arg('filter', () => TimelineFilter, { nullable: true, description: 'Only events matching every given condition; null for all events.' }) filter: TimelineFilter | null,
     @Ctx() { loaders }: TimelineContext,
   ): Promise<TimelineConnection> {
-    return loaders.timelinePage.load({ customerKey: customer.key, page: pageRequest(args), filter: filter ?? null });
+    return loaders.timelinePage.load(customerTimelineRequest(customer.key, args, filter));
   }
 }

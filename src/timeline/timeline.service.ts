@@ -14,10 +14,36 @@ export interface TimelinePageRequest {
   caseKey?: string;
 }
 
-export const EVENT_COLUMNS = `e.id, e.customer_id, e.kind, e.channel, e.occurred_at, e.received_at, e.direction, e.summary,
-  e.source, e.external_id, e.agent_id, e.details, e.stream_position, e.case_id, e.case_rule,
-  (SELECT to_jsonb(sc) FROM support_case sc WHERE sc.id = e.case_id) AS case_row,
-  to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at`;
+/** An event's fields as a row (name, SQL) and, where it differs, as JSON: bigints as text, as pg reads them. */
+const EVENT_FIELDS: [name: string, sql: string, json?: string][] = [
+  ['id', 'e.id', 'e.id::text'],
+  ['customer_id', 'e.customer_id'],
+  ['kind', 'e.kind'],
+  ['channel', 'e.channel'],
+  ['occurred_at', 'e.occurred_at'],
+  ['received_at', 'e.received_at'],
+  ['direction', 'e.direction'],
+  ['summary', 'e.summary'],
+  ['source', 'e.source'],
+  ['external_id', 'e.external_id'],
+  ['agent_id', 'e.agent_id'],
+  ['details', 'e.details'],
+  ['stream_position', 'e.stream_position', 'e.stream_position::text'],
+  ['case_id', 'e.case_id'],
+  ['case_rule', 'e.case_rule'],
+  ['case_row', '(SELECT to_jsonb(sc) FROM support_case sc WHERE sc.id = e.case_id)'],
+  ['position_at', `to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`],
+];
+
+export const EVENT_COLUMNS = EVENT_FIELDS.map(([name, sql]) => (sql === `e.${name}` ? sql : `${sql} AS ${name}`)).join(', ');
+
+/** One event `e` as a JSON object with the fields of EVENT_COLUMNS; eventRowFromJson reads it back. */
+const EVENT_JSON = `json_build_object(${EVENT_FIELDS.map(([name, sql, json]) => `'${name}', ${json ?? sql}`).join(', ')})`;
+
+/** An event as EVENT_JSON wrote it, as the row EVENT_COLUMNS would have read. */
+function eventRowFromJson(json: Omit<TimelineEventRow, 'occurred_at' | 'received_at'> & { occurred_at: string; received_at: string }): TimelineEventRow {
+  return { ...json, occurred_at: new Date(json.occurred_at), received_at: new Date(json.received_at) };
+}
 
 export class TimelineService {
   constructor(private readonly db: Sql) {}
@@ -31,35 +57,33 @@ export class TimelineService {
     return pagesInGroups(requests, (request) => [request.page, request.filter, request.caseKey !== undefined], (group) => this.pageGroup(group));
   }
 
+  /**
+   * One customer's page (the customer `c` of the statement it is part of) as one JSON array, its
+   * values appended to `params`: for reading the page in the customer's own statement. Throws
+   * what the page's resolver would (a forged cursor, a filter that cannot match).
+   */
+  customerPageColumn(page: PageRequest, filter: TimelineFilter | null, params: unknown[]): string {
+    const { where, order, limit } = pageConditions('e.customer_id = c.id', page, filter, params);
+    return `(SELECT coalesce(json_agg(${EVENT_JSON} ORDER BY ${order}), '[]') FROM (
+       SELECT e.* FROM timeline_event e WHERE ${where} ORDER BY ${order} LIMIT ${limit}) e)`;
+  }
+
+  /** The page customerPageColumn read. */
+  pageFromColumn(value: unknown, page: PageRequest): TimelineConnection {
+    if (page.size === 0) return emptyPage(page);
+    return toConnection((value as Parameters<typeof eventRowFromJson>[0][]).map(eventRowFromJson), page);
+  }
+
   private async pageGroup(group: TimelinePageRequest[]): Promise<TimelineConnection[]> {
     const { page, filter } = group[0];
     const byCase = group[0].caseKey !== undefined;
     const ownerOf = (request: TimelinePageRequest) => (byCase ? request.caseKey! : request.customerKey);
-    const customerKeys = [...new Set(group.map(ownerOf))];
-    const backward = page.direction === 'backward';
-    const params: unknown[] = [customerKeys];
-    const conditions: string[] = [byCase ? 'e.case_id = c.id' : 'e.customer_id = c.id'];
-
-    conditions.push(...timelineFilterConditions(filter, params));
-    if (page.cursor) {
-      const position = decodeTimelineCursor(page.cursor, backward ? 'before' : 'after');
-      params.push(position.occurredAt, position.id);
-      const at = `$${params.length - 1}::timestamptz`;
-      const id = `$${params.length}::bigint`;
-      conditions.push(backward ? `(e.occurred_at, e.id) > (${at}, ${id})` : `(e.occurred_at, e.id) < (${at}, ${id})`);
-    }
+    const params: unknown[] = [[...new Set(group.map(ownerOf))]];
+    const { where, order, limit } = pageConditions(byCase ? 'e.case_id = c.id' : 'e.customer_id = c.id', page, filter, params);
     if (page.size === 0) return group.map(() => emptyPage(page));
-
-    params.push(page.size + 1);
-    const order = backward ? 'e.occurred_at ASC, e.id ASC' : 'e.occurred_at DESC, e.id DESC';
     const rows = await this.db.query<TimelineEventRow>(
       `SELECT page.* FROM unnest($1::uuid[]) AS c(id)
-       CROSS JOIN LATERAL (
-         SELECT ${EVENT_COLUMNS} FROM timeline_event e
-         WHERE ${conditions.join(' AND ')}
-         ORDER BY ${order}
-         LIMIT $${params.length}
-       ) page`,
+       CROSS JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM timeline_event e WHERE ${where} ORDER BY ${order} LIMIT ${limit}) page`,
       params,
     );
 
@@ -110,6 +134,23 @@ export class TimelineService {
     const byKey = new Map(rows.map((row) => [row.id, toTimelineEvent(row)]));
     return keys.map((key) => byKey.get(key) ?? null);
   }
+}
+
+/**
+ * The WHERE, ORDER BY and LIMIT of a page of `timeline_event e` whose owner `ownerCondition`
+ * names, its values appended to `params`. Throws BAD_USER_INPUT for a forged cursor or a filter
+ * that cannot match.
+ */
+function pageConditions(ownerCondition: string, page: PageRequest, filter: TimelineFilter | null, params: unknown[]): { where: string; order: string; limit: string } {
+  const backward = page.direction === 'backward';
+  const conditions = [ownerCondition, ...timelineFilterConditions(filter, params)];
+  if (page.cursor) {
+    const position = decodeTimelineCursor(page.cursor, backward ? 'before' : 'after');
+    params.push(position.occurredAt, position.id);
+    conditions.push(`(e.occurred_at, e.id) ${backward ? '>' : '<'} ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
+  }
+  params.push(page.size + 1);
+  return { where: conditions.join(' AND '), order: backward ? 'e.occurred_at ASC, e.id ASC' : 'e.occurred_at DESC, e.id DESC', limit: `$${params.length}` };
 }
 
 function emptyPage(page: PageRequest): TimelineConnection {
