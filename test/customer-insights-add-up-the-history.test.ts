@@ -1,4 +1,9 @@
+import 'reflect-metadata';
+import { CustomerInsightsService } from '../src/insights/customer-insights.service';
+import { keyOf } from '../src/relay/global-id';
+import { lifecycleThresholds } from '../src/server/services';
 import { createCustomer, unique } from './support/factories';
+import { rowsReadBy } from './support/rows-read';
 import { USER_ERRORS } from './support/fragments';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -103,5 +108,22 @@ describe('Customer.insights', () => {
     const five = await server.graphql(LIST, { q: name, n: 5 });
     expect(five.data.searchCustomers.edges).toHaveLength(5);
     expect(five.extensions?.sqlStatements).toBe(one.extensions?.sqlStatements);
+  });
+
+  it("reads her survey answers without reading the rest of her history, however long it is", async () => {
+    const { id } = await createCustomer(server);
+    const calls = Array.from({ length: 200 }, (_, i) => ({
+      call: { occurredAt: daysAgo(400 - i), direction: 'OUTBOUND', outcome: 'ANSWERED', source: 'pbx', externalId: unique('call') },
+    }));
+    await record(id, [...calls, { surveyResponse: { occurredAt: daysAgo(3), survey: 'CSAT', score: 4, source: 'survey', externalId: unique('s') } }]);
+    const customerKey = keyOf(id, 'Customer')!;
+    // With statistics, as autovacuum keeps them: without, the planner cannot tell her 30 days from her whole history.
+    await server.db.query('ANALYZE timeline_event');
+    const { result, read } = await rowsReadBy(server.database, ['timeline_event'], (sql) =>
+      new CustomerInsightsService(sql, lifecycleThresholds(server.config)).insightsByCustomer([customerKey]),
+    );
+    expect(result[0].csat).toMatchObject({ latest: 4, count: 1 });
+    // Her latest contact and her one survey answer: a few rows of 201, not every event she has.
+    expect(read.timeline_event).toBeLessThanOrEqual(10);
   });
 });
