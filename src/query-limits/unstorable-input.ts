@@ -11,6 +11,17 @@ export function unstorableInput(operation: OperationDefinitionNode, document: Do
   if (operation.operation === 'mutation') return null;
   const path = findUnstorableText(variables ?? {});
   if (path) return refusal(`Variable \`$${path.join('.')}\``);
+  const literal = unstorableLiteralIn(document);
+  return literal ? refusal(`Argument \`${literal}\``) : null;
+}
+
+/** Per parsed document (which Apollo keeps for each query text it has seen): its literals never change. */
+const literalChecks = new WeakMap<DocumentNode, string | null>();
+
+/** The argument whose literal text cannot be stored, or null. */
+function unstorableLiteralIn(document: DocumentNode): string | null {
+  const known = literalChecks.get(document);
+  if (known !== undefined) return known;
   let literal: string | null = null;
   visit(document, {
     Argument(node) {
@@ -23,7 +34,8 @@ export function unstorableInput(operation: OperationDefinitionNode, document: Do
       return false;
     },
   });
-  return literal ? refusal(`Argument \`${literal}\``) : null;
+  literalChecks.set(document, literal);
+  return literal;
 }
 
 function refusal(what: string): GraphQLError {
