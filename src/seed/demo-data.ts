@@ -45,7 +45,7 @@ export async function seedDemoData(db: DataSource, config: Config, options: Seed
   const anchor = options.anchor ?? new Date();
   const data = buildDemoData(anchor, config.DEFAULT_PHONE_REGION);
 
-  return db.transaction(async (m) => {
+  const seeded = await db.transaction(async (m) => {
     const [{ customers }] = await m.query(`SELECT count(*)::int AS customers FROM (SELECT 1 FROM customer LIMIT 1) c`);
     if (customers > 0) throw new Error('Refusing to seed demo data: the database already has customers. Seed only an empty database.');
     await insertCustomers(m, data.people);
@@ -57,6 +57,10 @@ export async function seedDemoData(db: DataSource, config: Config, options: Seed
     await rebuildCustomerActivity(m);
     return { customers: data.people.length, events: data.events.length, cases };
   });
+  // Statistics now, as after any bulk load: autovacuum would take its time (and some servers run
+  // without it), and until then the planner guesses, badly, how many rows a customer has.
+  await db.query('ANALYZE');
+  return seeded;
 }
 
 export function buildDemoData(anchorDate: Date, phoneRegion = 'US'): DemoData {
