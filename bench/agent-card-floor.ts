@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
  * consents, what insights add up, the first page of the timeline with each event's case) and
  * builds the answer as JSON in the database, as a generated GraphQL layer would. Nothing beyond
  * it: no credential check, no masking, no audit entry, no cost bound. The identifier is given
- * normalised, as the server stores it.
+ * normalised, as the server stores it. Its client prepares it on each connection, as the
+ * server's statements are: planning this statement takes longer than running it.
  */
 export const CARD_FLOOR_STATEMENT = `SELECT json_build_object(
   'displayName', c.display_name,

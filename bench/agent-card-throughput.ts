@@ -84,7 +84,8 @@ export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup:
 
   const pool = new Pool({ connectionString: database.url, max: CONNECTIONS, options: '-c TimeZone=UTC' });
   cleanup.add('close the floor pool', () => pool.end());
-  const floorCard = async () => (await pool.query<{ card: unknown }>(CARD_FLOOR_STATEMENT, FLOOR_PARAMS)).rows[0]?.card;
+  // Prepared on each pooled connection, as the server's statements are: planned once, not per card.
+  const floorCard = async () => (await pool.query<{ card: unknown }>({ name: 'agent-card-floor', text: CARD_FLOOR_STATEMENT, values: FLOOR_PARAMS })).rows[0]?.card;
   const answer = (await graphqlPoster(thisBuild.url, key, AGENT_CARD, 1).first()) as { data: { customerByIdentifier: Parameters<typeof assertFloorMatchesCard>[1] } };
   assertFloorMatchesCard((await floorCard()) as Parameters<typeof assertFloorMatchesCard>[0], answer.data.customerByIdentifier, PAGE_SIZE);
   contenders.push({
