@@ -24,6 +24,12 @@ beforeAll(async () => {
   const events = Array.from({ length: 8 }, (_, day) => oneOfEachKind(customerId, Date.parse('2026-03-01T00:00:00Z') + day * 86_400_000)).flat();
   await server.data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, { input: { events } });
   agentKey = (await server.createKey({ role: Role.AGENT, name: 'reader agent' })).secret;
+  // Cases of her own beside the one her contacts opened: one resolved, one pending.
+  for (const [subject, status] of [['Refund', 'RESOLVED'], ['Size exchange', 'PENDING'], ['Loyalty points', null]] as const) {
+    const { openCase } = await server.data(`mutation ($input: OpenCaseInput!) { openCase(input: $input) { case { id } ${USER_ERRORS} } }`, { input: { customerId, subject } });
+    expect(openCase.userErrors).toEqual([]);
+    if (status) await server.data(`mutation ($input: UpdateCaseInput!) { updateCase(input: $input) { ${USER_ERRORS} } }`, { input: { caseId: openCase.case.id, status } });
+  }
 });
 afterAll(() => server.stop());
 
@@ -35,9 +41,10 @@ const CARD_FIELDS = `
     contactsLast30Days csat { latest average count lastAt } nps { latest average count lastAt } ces { latest count } npsCategory openCases lifecycleStage }
 `;
 
-/** GraphQL declarations of test variables: numbers are page sizes, strings cursors, objects filters. */
+/** GraphQL declarations of test variables: numbers are page sizes, strings cursors, lists case statuses, objects filters. */
 function declarations(variables: Record<string, unknown>): string[] {
-  return Object.entries(variables).map(([name, value]) => `$${name}: ${typeof value === 'number' ? 'Int' : typeof value === 'string' ? 'String' : 'TimelineFilter'}`);
+  const typeOf = (value: unknown) => (typeof value === 'number' ? 'Int' : typeof value === 'string' ? 'String' : Array.isArray(value) ? '[CaseStatus!]' : 'TimelineFilter');
+  return Object.entries(variables).map(([name, value]) => `$${name}: ${typeOf(value)}`);
 }
 
 /** The same selection of one customer read ahead (by identifier and by id) and through its loaders (node). */
@@ -97,6 +104,31 @@ describe('a customer read ahead', () => {
       expect(answers.byIdentifier.errors).toBeUndefined();
       expect(answers.byIdentifier.extensions?.sqlStatements).toBeLessThanOrEqual(2);
     }
+  });
+
+  it("answers every way of paging and filtering the customer's cases as the cases field does", async () => {
+    const all = await server.as(agentKey).data(`query ($id: ID!) { customer(id: $id) { cases(first: 10) { edges { cursor } } } }`, { id: customerId });
+    expect(all.customer.cases.edges.length).toBeGreaterThanOrEqual(4);
+    const second = all.customer.cases.edges[1].cursor;
+    const page = `edges { cursor node { id number subject status channels openedAt resolvedAt reopenCount contactCount firstContactResolution version } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
+    const shapes: [string, Record<string, unknown>][] = [
+      [`cases { ${page} }`, {}],
+      [`cases(first: 2) { ${page} }`, {}],
+      [`cases(first: 2, after: $after) { ${page} }`, { after: second }],
+      [`cases(last: 1, before: $before) { ${page} }`, { before: second }],
+      [`cases(status: $status) { ${page} }`, { status: ['OPEN', 'PENDING'] }],
+      [`cases(status: $status, first: 1) { ${page} }`, { status: ['RESOLVED'] }],
+      [`open: cases(status: [OPEN]) { edges { node { id status } } } done: cases(status: [RESOLVED, CLOSED]) { edges { node { id status } } } ${CARD_FIELDS} timeline(first: 3) { edges { node { id } } }`, {}],
+    ];
+    for (const [selection, variables] of shapes) {
+      const answers = await threeWays(selection, variables);
+      expectSameAnswers(answers);
+      expect(answers.byIdentifier.errors).toBeUndefined();
+      expect(answers.byIdentifier.extensions?.sqlStatements).toBeLessThanOrEqual(2);
+    }
+    const forged = await threeWays(`cases(after: $after) { ${page} }`, { after: 'not-a-cursor' });
+    expectSameAnswers(forged);
+    expect(forged.byIdentifier.errors).toEqual([expect.objectContaining({ path: ['it', 'cases'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
   });
 
   it('leaves what a selection skips and what the customer does not select to the loaders', async () => {

@@ -6,6 +6,7 @@ import { Customer } from '../customers/customer.types';
 import { ConnectionArgs, pageRequest } from '../relay/connection';
 import { keyOf, toGlobalId } from '../relay/global-id';
 import { TimelineConnection, TimelineEvent } from '../timeline/timeline-event.types';
+import { customerCasesRequest } from './cases-read-ahead';
 import type { CasesContext } from './case.context';
 import { CaseHistoryConnection, CaseHistoryEntry, type CaseHistoryRow } from './case-history.types';
 import { Case, CaseConnection, CasePayload, CaseRule, CaseStatus, MoveEventsToCaseInput, OpenCaseInput, UpdateCaseInput, type CaseRow } from './case.types';
@@ -85,7 +86,7 @@ export class CustomerCasesResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() { loaders }: CasesContext,
   ): Promise<CaseConnection> {
-    return loaders.casePage.load({ customerKey: customer.key, statuses: status?.length ? status : null, page: pageRequest(args) });
+    return loaders.casePage.load(customerCasesRequest(customer.key, args, status));
   }
 }
 

@@ -24,6 +24,12 @@ import {
   type UpdateCaseInput,
 } from './case.types';
 
+/** A case as a page reads it: with its opening time as its cursor writes it. */
+type CasePageRow = CaseRow & { position_at: string };
+
+/** A case's opening time in UTC with microseconds, for keyset cursors. */
+const POSITION_AT = `to_char(sc.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 export interface CasePageRequest {
   customerKey: string;
   statuses: CaseStatus[] | null;
@@ -61,34 +67,55 @@ export class CaseService {
     return pagesInGroups(requests, (r) => [r.page, r.statuses], async (group) => {
       const { page, statuses } = group[0];
       const params: unknown[] = [[...new Set(group.map((r) => r.customerKey))]];
-      const conditions = ['sc.customer_id = c.id'];
-      if (statuses?.length) {
-        // Status as read: a resolved case past its window reads as CLOSED.
-        params.push(statuses, this.reopenWindowMs);
-        conditions.push(
-          `(CASE WHEN sc.status = 'RESOLVED' AND sc.resolved_at + make_interval(secs => $${params.length}::bigint / 1000.0) <= now() THEN 'CLOSED' ELSE sc.status END) = ANY($${params.length - 1}::text[])`,
-        );
-      }
-      const backward = page.direction === 'backward';
-      if (page.cursor) {
-        const fields = decodeCursor(page.cursor, CASE_CURSOR, [INSTANT, UUID]);
-        if (!fields) throw badUserInput('The cursor is not a case cursor issued by this server.', { argument: backward ? 'before' : 'after' });
-        params.push(fields[0], fields[1]);
-        conditions.push(`(sc.opened_at, sc.id) ${backward ? '>' : '<'} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-      }
-      params.push(page.size + 1);
-      const rows = await this.db.query<CaseRow & { position_at: string }>(
+      const { where, order, limit } = this.pageConditions(page, statuses, params);
+      const rows = await this.db.query<CasePageRow>(
         `SELECT page.* FROM unnest($1::uuid[]) AS c(id) CROSS JOIN LATERAL (
-           SELECT ${CASE_COLUMNS}, to_char(sc.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_at
-           FROM support_case sc WHERE ${conditions.join(' AND ')}
-           ORDER BY sc.opened_at ${backward ? 'ASC' : 'DESC'}, sc.id ${backward ? 'ASC' : 'DESC'} LIMIT $${params.length}) page`,
+           SELECT ${CASE_COLUMNS}, ${POSITION_AT} AS position_at FROM support_case sc WHERE ${where} ORDER BY ${order} LIMIT ${limit}) page`,
         params,
       );
-      return group.map((request) => {
-        const mine = rows.filter((row) => row.customer_id === request.customerKey);
-        return connectionFrom(mine, page, (row) => encodeCursor(CASE_CURSOR, row.position_at, row.id), this.toCase);
-      });
+      return group.map((request) => this.connectionOf(rows.filter((row) => row.customer_id === request.customerKey), page));
     });
+  }
+
+  /**
+   * One customer's page of cases (the customer `c` of the statement it is part of) as one JSON
+   * array, its values appended to `params`: for reading the page in the customer's own
+   * statement. Throws what the page's resolver would (a forged cursor).
+   */
+  customerPageColumn(page: PageRequest, statuses: CaseStatus[] | null, params: unknown[]): string {
+    const { where, order, limit } = this.pageConditions(page, statuses, params);
+    return `(SELECT coalesce(json_agg(to_jsonb(sc) || jsonb_build_object('position_at', ${POSITION_AT}) ORDER BY ${order}), '[]') FROM (
+       SELECT sc.* FROM support_case sc WHERE ${where} ORDER BY ${order} LIMIT ${limit}) sc)`;
+  }
+
+  /** The page customerPageColumn read. */
+  pageFromColumn(value: unknown, page: PageRequest): CaseConnection {
+    return this.connectionOf(value as CasePageRow[], page);
+  }
+
+  private connectionOf(rows: CasePageRow[], page: PageRequest): CaseConnection {
+    return connectionFrom(rows, page, (row) => encodeCursor(CASE_CURSOR, row.position_at, row.id), this.toCase);
+  }
+
+  /** The WHERE, ORDER BY and LIMIT of a page of `support_case sc` of the customer `c`, its values appended to `params`. */
+  private pageConditions(page: PageRequest, statuses: CaseStatus[] | null, params: unknown[]): { where: string; order: string; limit: string } {
+    const conditions = ['sc.customer_id = c.id'];
+    if (statuses?.length) {
+      // Status as read: a resolved case past its window reads as CLOSED.
+      params.push(statuses, this.reopenWindowMs);
+      conditions.push(
+        `(CASE WHEN sc.status = 'RESOLVED' AND sc.resolved_at + make_interval(secs => $${params.length}::bigint / 1000.0) <= now() THEN 'CLOSED' ELSE sc.status END) = ANY($${params.length - 1}::text[])`,
+      );
+    }
+    const backward = page.direction === 'backward';
+    if (page.cursor) {
+      const fields = decodeCursor(page.cursor, CASE_CURSOR, [INSTANT, UUID]);
+      if (!fields) throw badUserInput('The cursor is not a case cursor issued by this server.', { argument: backward ? 'before' : 'after' });
+      params.push(fields[0], fields[1]);
+      conditions.push(`(sc.opened_at, sc.id) ${backward ? '>' : '<'} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(page.size + 1);
+    return { where: conditions.join(' AND '), order: backward ? 'sc.opened_at ASC, sc.id ASC' : 'sc.opened_at DESC, sc.id DESC', limit: `$${params.length}` };
   }
 
   /** Cases' histories, oldest first. */

@@ -6,6 +6,7 @@ import { QueryBudgets } from '../access/query-budgets';
 import { LIFECYCLE_DEFAULTS, type Config } from '../core/config';
 import { CaseAssignment } from '../cases/case-assignment';
 import { CaseService } from '../cases/case.service';
+import { casesReadAhead } from '../cases/cases-read-ahead';
 import { CustomerInsightsService } from '../insights/customer-insights.service';
 import { ExperienceMetricsService } from '../metrics/experience-metrics.service';
 import { ServiceMetricsService } from '../metrics/service-metrics.service';
@@ -40,6 +41,7 @@ export function createServices(db: Database, config: Config) {
   const preferences = new PreferencesService(db);
   const timeline = new TimelineService(db);
   const insights = new CustomerInsightsService(db, lifecycleThresholds(config));
+  const cases = new CaseService(db, config.CASE_REOPEN_WINDOW);
   return {
     apiKeys,
     authenticator: new Authenticator(apiKeys, jwt, {
@@ -50,7 +52,7 @@ export function createServices(db: Database, config: Config) {
     budgets: new QueryBudgets(),
     customers: new CustomerLookup(db, region),
     // What an agent card selects of other features is read in the customer's own statement.
-    customerReadAheads: new CustomerReadAheads([timelineReadAhead(timeline), preferencesReadAhead(preferences), insightsReadAhead(insights)]),
+    customerReadAheads: new CustomerReadAheads([timelineReadAhead(timeline), preferencesReadAhead(preferences), insightsReadAhead(insights), casesReadAhead(cases)]),
     upserts: new CustomerUpsertService(db, region, suppression),
     preferences,
     consentHistory: new ConsentHistory(db),
@@ -58,7 +60,7 @@ export function createServices(db: Database, config: Config) {
     recorder: new EventRecorder(db, region, suppression, new CaseAssignment(config.CASE_REOPEN_WINDOW), { operationTimeoutMs: config.OPERATION_TIMEOUT_MS }),
     merges: new MergeService(db),
     search: new CustomerSearchService(db, region),
-    cases: new CaseService(db, config.CASE_REOPEN_WINDOW),
+    cases,
     insights,
     serviceMetrics,
     experienceMetrics: new ExperienceMetricsService(db, serviceMetrics, lifecycleThresholds(config), config.CONVERSION_WINDOW),
