@@ -5,6 +5,7 @@ import path from 'node:path';
 import { buildSchema } from 'type-graphql';
 import { AccessResolver } from '../access/access.resolver';
 import { authChecker } from '../access/auth-checker';
+import { guardPersonalFields } from '../access/personal-data';
 import { PROJECT_ROOT } from '../core/paths';
 import { CustomerResolver } from '../customers/customer.resolver';
 import { RecordEventResolver } from '../ingest/record-event.resolver';
@@ -24,8 +25,8 @@ import { WebhookResolver } from '../webhooks/webhook.resolver';
 /** The checked-in SDL; a test holds it to what the server serves. */
 export const SCHEMA_FILE = path.join(PROJECT_ROOT, 'schema.graphql');
 
-export function buildTimelineSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildTimelineSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [
       AccessResolver,
       NodeResolver,
@@ -66,6 +67,9 @@ export function buildTimelineSchema(): Promise<GraphQLSchema> {
       },
     },
   });
+  // Masks and audit notes of personal fields (@Personal), in front of their resolvers.
+  guardPersonalFields(schema);
+  return schema;
 }
 
 export function printTimelineSchema(schema: GraphQLSchema): string {
