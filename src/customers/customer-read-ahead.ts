@@ -4,10 +4,10 @@ import type { Customer } from './customer.types';
 
 /**
  * A field another feature adds to Customer whose value can be read in the customer's own
- * statement. The agent card (a customer with its consents, insights and a page of its timeline)
- * then costs one round trip instead of one per feature. What is read is handed to that feature's
- * loaders under the key its resolver asks for, so the resolver, its scope check and its masking
- * run as always and find the value there.
+ * statement. The agent card (a customer with its consents, insights, cases and a page of its
+ * timeline) then costs one round trip instead of one per feature. What is read is handed to that
+ * feature's loaders under the key its resolver asks for, so the resolver, its scope check and
+ * its masking run as always and find the value there.
  */
 export interface CustomerReadAhead<Loaders extends object = object> {
   /** The Customer field it reads, e.g. `insights`. */
