@@ -23,13 +23,15 @@ import { createRequestContext, type RequestContext } from './request-context';
 import { createServices, type Services } from './services';
 import { Role, grantedScopes } from '../core/access-scopes';
 import type { Viewer } from '../core/viewer';
-import { attachSubscriptionServer } from './websocket-server';
+import { attachSubscriptionServer, type SubscriptionServer } from './websocket-server';
 import { WebhookDispatcher, type DispatcherSettings } from '../webhooks/webhook-dispatcher';
 
 export interface TimelineServer {
   httpServer: http.Server;
   /** This process's subscriptions (graphql-ws over /graphql) and their notification listener. */
   realtime: RealtimeHub;
+  /** The WebSocket side of those subscriptions: its sockets, and how often items were executed or shared. */
+  subscriptions: SubscriptionServer;
   /** The services behind the schema, for the process's own housekeeping (and tests that drive it). */
   services: Services;
   /** This process's webhook dispatcher; null with WEBHOOK_DISPATCHER=false. */
@@ -184,6 +186,7 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   return {
     httpServer,
     realtime,
+    subscriptions,
     services,
     webhooks,
     listen: (port, host = config.HOST ?? '0.0.0.0') =>

@@ -1,4 +1,4 @@
-import { GraphQLError, getOperationAST, subscribe, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionArgs, type FormattedExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,6 +16,9 @@ import { EndReason } from '../realtime/errors';
 import type { RealtimeHub } from '../realtime/realtime-hub';
 import { limitsFor } from './apollo-plugins';
 import { publicError } from './error-policy';
+import { SerialisedAnswer, withAnswerText } from './serialised-answers';
+import { SharedSubscriptionResults, subscriptionShape } from './shared-subscription-results';
+import { writeFramesByTurn } from './socket-writes';
 import { SubscriptionAudit } from './subscription-audit';
 import { createRequestContext, type RequestContext } from './request-context';
 import type { Services } from './services';
@@ -23,6 +26,8 @@ import type { Services } from './services';
 export interface SubscriptionServer {
   /** Open WebSocket connections. */
   readonly connections: number;
+  /** Subscription items executed, and answers reused by subscribers of the same shape, since start. */
+  readonly itemAnswers: { readonly executed: number; readonly reused: number };
   /**
    * Closes every socket with 1001 (Going Away) and stops taking new ones. Sockets that do not
    * finish the closing handshake within `graceMs` are cut off, so a stuck client cannot hold up
@@ -77,6 +82,8 @@ export function attachSubscriptionServer(options: {
   const viewers = new WeakMap<WebSocket, Viewer>();
   const socketsByCredential = new Map<string, Set<WebSocket>>();
   const subscriptionAudit = new SubscriptionAudit(services.auditLog, log);
+  const sharedResults = new SharedSubscriptionResults();
+  const shapes = new WeakMap<object, string>();
   const closeForCredential = (socket: WebSocket, why: string) => socket.close(4403, why);
   // Revoked or expired keys: every socket they hold is closed within KEY_CACHE_MS, whichever process revoked them.
   const sweep = setInterval(async () => {
@@ -100,7 +107,8 @@ export function attachSubscriptionServer(options: {
   // including a client breaking the WebSocket protocol (e.g. a message over maxPayload), which ws
   // has already answered with the right close code (1009). Those are the client's fault: log them
   // at debug instead. Registered before useServer, so it runs first on each new socket.
-  wss.on('connection', (socket) => {
+  wss.on('connection', (socket, request) => {
+    writeFramesByTurn(socket, request.socket, withAnswerText);
     const once = socket.once.bind(socket);
     socket.once = ((event: string, listener: (...args: any[]) => void) =>
       event === 'error'
@@ -181,12 +189,13 @@ export function attachSubscriptionServer(options: {
         const contextValue = createRequestContext({ services, realtime: hub, log, scope, viewer, socket: ctx.extra.socket });
         contextValue.info.operation = 'subscription';
         contextValue.info.requestedCost = checked.cost;
+        shapes.set(contextValue, subscriptionShape(viewer, payload.query, payload.operationName, payload.variables));
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       subscribe: async (args) => {
         const scope = (args.contextValue as RequestContext).info.scope!;
         try {
-          return await runInScope(scope, () => subscribe(args));
+          return await runInScope(scope, () => sharedResults.subscribe(args, shapes.get(args.contextValue as object)!));
         } finally {
           // The deadline bounds the subscribe phase; a subscription then lives as long as it is wanted.
           scope.deadline = Number.POSITIVE_INFINITY;
@@ -202,15 +211,19 @@ export function attachSubscriptionServer(options: {
       onError: (_ctx, _id, _payload, errors) => format(errors),
       onNext: (_ctx, _id, payload, args, result) => {
         const context = args.contextValue as RequestContext;
-        if (!context.audit.isEmpty) {
+        const shared = sharedResults.sharedOf(result);
+        if (!shared) throw new Error('a subscription item was not answered through the shared results');
+        if (shared.shown.length > 0) {
           const operationName = payload.operationName ?? getOperationAST(args.document, args.operationName)?.name?.value ?? null;
-          subscriptionAudit.add(context.viewer, operationName, context.audit.drain().shown);
+          subscriptionAudit.add(context.viewer, operationName, shared.shown);
         }
-        return {
+        // The same for every subscriber of the shape (the errors and the cost report depend only
+        // on it), and written as JSON once. graphql-ws sends whatever object is returned here.
+        return (shared.sent ??= new SerialisedAnswer({
           ...result,
           ...(result.errors?.length ? { errors: format(result.errors) as never } : {}),
           extensions: { ...result.extensions, cost: costReport(context.info.requestedCost, result.data, limits.maxCost) },
-        };
+        })) as unknown as FormattedExecutionResult;
       },
     },
     wss,
@@ -221,6 +234,7 @@ export function attachSubscriptionServer(options: {
     get connections() {
       return wss.clients.size;
     },
+    itemAnswers: sharedResults.stats,
     async close(graceMs = 3000) {
       clearInterval(sweep);
       await subscriptionAudit.flush();

@@ -35,6 +35,8 @@ export interface TestServer {
   config: Config;
   /** The server's subscriptions and their notification listener. */
   realtime: TimelineServer['realtime'];
+  /** Its WebSocket side, with the count of subscription items executed and shared. */
+  subscriptions: TimelineServer['subscriptions'];
   /** The server's services, to run its housekeeping now (e.g. writing keys' lastUsedAt). */
   services: TimelineServer['services'];
   /** The ADMIN key every helper here sends unless given another. */
@@ -108,6 +110,7 @@ export async function startTestServer(env: Record<string, string> = {}, log: Log
     database: Database.configured(served, config, log),
     config,
     realtime: server.realtime,
+    subscriptions: server.subscriptions,
     services: server.services,
     graphql,
     post,

@@ -1,0 +1,109 @@
+import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Viewer } from '../core/viewer';
+import type { RequestContext } from './request-context';
+import type { SerialisedAnswer } from './serialised-answers';
+
+/**
+ * What subscribers who asked the same shape of the same item are sent: executed once, formatted
+ * once, and audited for each subscriber's own credential.
+ */
+export interface SharedItemResult {
+  /** The execution's answer, as graphql-js gave it. */
+  readonly result: ExecutionResult;
+  /** Customers whose personal data the answer shows in clear, each with its root field. */
+  readonly shown: readonly (readonly [customerKey: string, field: string])[];
+  /** The answer as it goes out (errors under the error policy, the cost report); made on first send. */
+  sent?: SerialisedAnswer;
+}
+
+/**
+ * The shape of a subscription: everything its items' answers depend on besides the item itself.
+ * The document, operation and variables say what is asked; the credential's scopes say what it
+ * may see (a field outside them is an error, a personal value without PII_READ is masked).
+ * Nothing else of the viewer reaches a subscription item's answer.
+ */
+export function subscriptionShape(viewer: Viewer, query: string, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): string {
+  return `${[...viewer.scopes].sort().join(' ')}\u0000${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`;
+}
+
+/**
+ * Subscription items are executed once per shape. The hub hands every subscriber of an event the
+ * same object, so 100 tools following every customer with the same document and scopes cost one
+ * execution per event, not 100; an item read for one subscriber alone (a replay page) is simply
+ * executed for it. Results are keyed by the item object and let go with it.
+ */
+export class SharedSubscriptionResults {
+  private readonly byItem = new WeakMap<object, Map<string, Promise<SharedItemResult>>>();
+  private readonly ofResult = new WeakMap<ExecutionResult, SharedItemResult>();
+  /** Executions run and answers reused, since start (for tests and benchmarks). */
+  readonly stats = { executed: 0, reused: 0 };
+
+  /**
+   * graphql-js's `subscribe`, except that each item's execution is shared with every other
+   * subscription of the same shape that receives the same item.
+   */
+  async subscribe(args: ExecutionArgs, shape: string): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const stream = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in stream)) return stream;
+    const source = stream[Symbol.asyncIterator]();
+    const answer = (item: unknown) => this.answer(item, shape, args);
+    const close = async () => {
+      try {
+        await source.return?.();
+      } catch {
+        // Keep the error that made us close it.
+      }
+    };
+    const answers: AsyncIterableIterator<ExecutionResult> = {
+      [Symbol.asyncIterator]: () => answers,
+      async next(): Promise<IteratorResult<ExecutionResult>> {
+        const step = await source.next();
+        if (step.done) return { done: true, value: undefined };
+        try {
+          return { done: false, value: await answer(step.value) };
+        } catch (error) {
+          await close();
+          throw error;
+        }
+      },
+      async return(): Promise<IteratorResult<ExecutionResult>> {
+        await source.return?.();
+        return { done: true, value: undefined };
+      },
+      async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+        await close();
+        throw error;
+      },
+    };
+    return answers;
+  }
+
+  /** The shared part of a result this class produced; undefined for any other. */
+  sharedOf(result: ExecutionResult): SharedItemResult | undefined {
+    return this.ofResult.get(result);
+  }
+
+  private async answer(item: unknown, shape: string, args: ExecutionArgs): Promise<ExecutionResult> {
+    if (typeof item !== 'object' || item === null) return (await this.execute(item, args)).result;
+    let shapes = this.byItem.get(item);
+    if (!shapes) this.byItem.set(item, (shapes = new Map()));
+    let shared = shapes.get(shape);
+    if (shared) this.stats.reused++;
+    else {
+      shared = this.execute(item, args);
+      shapes.set(shape, shared);
+    }
+    return (await shared).result;
+  }
+
+  private async execute(item: unknown, args: ExecutionArgs): Promise<SharedItemResult> {
+    this.stats.executed++;
+    const context = args.contextValue as RequestContext;
+    const result = await execute({ ...args, rootValue: item });
+    // What this execution showed is audited for every subscriber it is sent to, not only for
+    // the one whose context ran it.
+    const shared: SharedItemResult = { result, shown: context.audit.drain().shown };
+    this.ofResult.set(result, shared);
+    return shared;
+  }
+}

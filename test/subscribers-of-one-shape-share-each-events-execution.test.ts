@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import { Role } from '../src/core/access-scopes';
+import { createCustomer } from './support/factories';
+import { openClient, subscribe, untilSubscribed, type Subscription } from './support/subscriptions';
+import { startTestServer, type TestServer } from './support/test-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.stop());
+
+const FOLLOW = `subscription Follow($id: ID) { timelineEventAdded(customerId: $id) { id customer { displayName } } }`;
+const FOLLOW_WITH_KIND = `subscription Follow($id: ID) { timelineEventAdded(customerId: $id) { id kind customer { displayName } } }`;
+const RECORD_CALLS = `mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { event { id } } } }`;
+const apiKeyId = (id: string) => Buffer.from(`ApiKey:${id}`).toString('base64url');
+
+describe('subscribers who asked the same shape', () => {
+  it('share one execution of each event, and each credential sees and is audited for what its scopes allow', async () => {
+    const customer = await createCustomer(server, { displayName: 'Shared Shape' });
+    const firstAgent = await server.createKey({ role: Role.AGENT, name: 'shape agent 1' });
+    const secondAgent = await server.createKey({ role: Role.AGENT, name: 'shape agent 2' });
+    const analyst = await server.createKey({ role: Role.ANALYST, name: 'shape analyst' });
+    const clientOf = (secret: string) => openClient(server.url, { connectionParams: { authorization: `Bearer ${secret}` } });
+    const clients = [clientOf(firstAgent.secret), clientOf(firstAgent.secret), clientOf(secondAgent.secret), clientOf(analyst.secret), clientOf(firstAgent.secret)];
+    try {
+      const variables = { id: customer.id };
+      // Three subscribers of one shape (two credentials, same scopes), one without PII_READ, one with another document.
+      const agents: Subscription[] = clients.slice(0, 3).map((client) => subscribe(client, FOLLOW, variables));
+      const masked = subscribe(clients[3], FOLLOW, variables);
+      const withKind = subscribe(clients[4], FOLLOW_WITH_KIND, variables);
+      await untilSubscribed(server, 5);
+      const before = { ...server.subscriptions.itemAnswers };
+
+      const calls = [1, 2, 3].map((n) => ({ call: { customerId: customer.id, occurredAt: `2026-04-0${n}T10:00:00Z`, outcome: 'ANSWERED', durationSeconds: 60 } }));
+      const recorded = (await server.data(RECORD_CALLS, { input: { events: calls } })).recordEvents.results.map((r: any) => r.event.id);
+      for (const subscription of [...agents, masked, withKind]) await subscription.waitFor(3);
+
+      for (const subscription of agents) {
+        expect(subscription.results.map((r) => r.data.timelineEventAdded)).toEqual(recorded.map((id: string) => ({ id, customer: { displayName: 'Shared Shape' } })));
+      }
+      const maskedNames = masked.results.map((r) => r.data.timelineEventAdded.customer.displayName);
+      expect(maskedNames).toHaveLength(3);
+      for (const name of maskedNames) expect(name).not.toContain('Shared');
+      expect(withKind.results.map((r) => r.data.timelineEventAdded)).toEqual(recorded.map((id: string) => ({ id, kind: 'CALL', customer: { displayName: 'Shared Shape' } })));
+
+      // Per event: one execution for the three agents, one for the analyst, one for the other document.
+      const after = server.subscriptions.itemAnswers;
+      expect({ executed: after.executed - before.executed, reused: after.reused - before.reused }).toEqual({ executed: 9, reused: 6 });
+
+      // Both agents' credentials are audited for the name they were shown, whichever ran the execution; the analyst's is not.
+      const readsBy = async (keyId: string) =>
+        (
+          await server.data(`query ($customerId: ID, $actorId: ID) { auditLog(customerId: $customerId, actorId: $actorId, first: 10) { edges { node { action field operationName } } } }`, {
+            customerId: customer.id,
+            actorId: apiKeyId(keyId),
+          })
+        ).auditLog.edges.map((e: any) => e.node);
+      let reads: any[][] = [];
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+        reads = await Promise.all([readsBy(firstAgent.id), readsBy(secondAgent.id)]);
+        if (reads.every((entries) => entries.length > 0)) break;
+      }
+      for (const entries of reads) expect(entries).toEqual([{ action: 'READ', field: 'timelineEventAdded', operationName: 'Follow' }]);
+      expect(await readsBy(analyst.id)).toEqual([]);
+    } finally {
+      await Promise.all(clients.map((client) => client.dispose()));
+    }
+  });
+});
