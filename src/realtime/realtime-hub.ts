@@ -64,6 +64,14 @@ export class RealtimeHub {
   private round = 0;
   /** Notifications were missed; a catch-up from the database is pending. */
   private recovering = false;
+  /** Subscriptions waiting for their turn in the queue to be registered (see register). */
+  private registrations: {
+    subscription: TimelineSubscription | CustomerChangeSubscription;
+    requestedKey: string | null;
+    add: () => void;
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }[] = [];
 
   /** Counters since start, for logs, tests and benchmarks. */
   readonly stats = {
@@ -148,10 +156,7 @@ export class RealtimeHub {
     subscription = new TimelineSubscription(spec, this.limits, { ...hooks, onEnd, onNote: (note) => this.note(note) }, (position, liveKey, filter, limit) =>
       this.eventsAfter(position, liveKey, filter, limit),
     );
-    await this.queue.run(async () => {
-      subscription.liveKey = spec.requestedKey ? await this.liveKeyOf(spec.requestedKey) : null;
-      if (!subscription.isEnded) this.timelineSubscribers.add(subscription);
-    });
+    await this.register(subscription, spec.requestedKey, () => this.timelineSubscribers.add(subscription));
     return subscription;
   }
 
@@ -163,10 +168,7 @@ export class RealtimeHub {
       this.changeSubscribers.delete(subscription);
     };
     subscription = new CustomerChangeSubscription(requestedKey, this.limits, { ...hooks, onEnd, onNote: (note) => this.note(note) });
-    await this.queue.run(async () => {
-      subscription.liveKey = requestedKey ? await this.liveKeyOf(requestedKey) : null;
-      if (!subscription.isEnded) this.changeSubscribers.add(subscription);
-    });
+    await this.register(subscription, requestedKey, () => this.changeSubscribers.add(subscription));
     return subscription;
   }
 
@@ -211,11 +213,40 @@ export class RealtimeHub {
     else if (note === 'replay-continued') this.stats.replaysContinued++;
   }
 
-  /** The live customer a key names now (its survivor when merged away); NOT_FOUND when none has it. */
-  private async liveKeyOf(key: string): Promise<string> {
-    const live = (await this.options.customers.liveKeys([key])).get(key);
-    if (!live) throw notFound('No customer has this id.');
-    return live;
+  /**
+   * Registers a subscription in turn with the notifications, so that it gets every event
+   * committed after that point, following the live customer its key names then (its survivor
+   * when merged away); NOT_FOUND when no customer has the key. Registrations that wait for the
+   * same turn look their customers up in one statement: a thousand consoles reconnecting after
+   * a restart cost one query, not a thousand in a row.
+   */
+  private register(subscription: TimelineSubscription | CustomerChangeSubscription, requestedKey: string | null, add: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.registrations.push({ subscription, requestedKey, add, resolve, reject });
+      if (this.registrations.length === 1) this.queue.later(() => this.registerWaiting());
+    });
+  }
+
+  private async registerWaiting(): Promise<void> {
+    const waiting = this.registrations;
+    this.registrations = [];
+    let live: Map<string, string>;
+    try {
+      live = await this.options.customers.liveKeys([...new Set(waiting.map((r) => r.requestedKey).filter((key): key is string => key != null))]);
+    } catch (error) {
+      for (const registration of waiting) registration.reject(error);
+      return;
+    }
+    for (const { subscription, requestedKey, add, resolve, reject } of waiting) {
+      const liveKey = requestedKey == null ? null : live.get(requestedKey);
+      if (liveKey === undefined) {
+        reject(notFound('No customer has this id.'));
+        continue;
+      }
+      subscription.liveKey = liveKey;
+      if (!subscription.isEnded) add();
+      resolve();
+    }
   }
 
   /**
