@@ -1,43 +1,39 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { loadConfig } from '../src/core/config';
 import { createDataSource } from '../src/db/data-source';
-import { Database } from '../src/db/database';
-import { createLogger } from '../src/core/logger';
 import { migrate } from '../src/db/migrate';
-import { CaseAssignment } from '../src/cases/case-assignment';
-import { SuppressionList } from '../src/customers/suppression-list';
-import { EventRecorder } from '../src/ingest/event-recorder.service';
-import type { EventInput } from '../src/ingest/record-event.types';
 import { toGlobalId } from '../src/relay/global-id';
 import { createBenchKey, Role } from './bench-credentials';
 import { startBenchServer } from './bench-database';
 import { Cleanup } from './cleanup';
+import { cpuSecondsOf, rssOf, sum } from './process-stats';
 import { formatTable } from './stats';
-import type { WorkerInput, WorkerMessage } from './subscriber-worker';
+import type { WriterInput, WriterMessage } from './event-writer-worker';
+import type { Subscriber, WorkerCommand, WorkerInput, WorkerMessage } from './subscriber-worker';
 
 /**
- * Subscriptions under load: N subscribers spread over two real server processes
- * (`node dist/src/server/main.js`) sharing one database, while events are recorded at a fixed rate.
+ * Subscriptions under load: N subscribers spread over real server processes
+ * (`node dist/src/server/main.js`, two by default) sharing one database, while events are
+ * recorded at a fixed rate.
  *
  * - Most subscribers follow one customer each, as agent consoles do; BENCH_FIREHOSE of them follow
  *   every customer, as internal tools do. Events go to the followed customers in turn.
  * - Events are recorded by the real EventRecorder (the code recordEvents runs: one transaction,
- *   stream positions under the lock, NOTIFY) in this process, one event per transaction, so the
- *   moment its COMMIT returns is known here. Latency is from that moment to the moment a
- *   subscriber's socket hands the event over, on one monotonic clock.
+ *   stream positions, NOTIFY) in a writer thread, BENCH_BATCH events per transaction, which notes
+ *   the moment each COMMIT returns. Subscribers are raw graphql-transport-ws sockets in
+ *   BENCH_CLIENT_THREADS threads. Latency is from COMMIT to the moment a subscriber's socket hands
+ *   the event over, on one monotonic clock shared by the threads.
  * - Delivered and missed are counted against what each subscriber should get: every event of its
  *   customer (firehose: every event) recorded during the run.
  *
  * `npm run bench:subscriptions`. BENCH_SUBSCRIBERS (1000), BENCH_RATE events/s (500),
  * BENCH_SECONDS (30), BENCH_FIREHOSE (10), BENCH_BATCH events per transaction (1),
- * BENCH_DATABASE_URL (else an embedded PostgreSQL).
+ * BENCH_PROCESSES (2), BENCH_CLIENT_THREADS (2), BENCH_DATABASE_URL (else an embedded PostgreSQL).
  * Everything listens on 127.0.0.1 only.
  */
 
@@ -51,8 +47,8 @@ const FIREHOSE = intFromEnv('BENCH_FIREHOSE', 10);
 const BATCH = Math.max(1, intFromEnv('BENCH_BATCH', 1));
 /** Time after the last event for deliveries to arrive before counting misses. */
 const DRAIN_MS = 5000;
-/** Writer ticks per second; each tick records RATE/TICKS events. */
-const TICKS = 100;
+/** Threads the subscribers' sockets are spread over. */
+const CLIENT_THREADS = Math.max(1, intFromEnv('BENCH_CLIENT_THREADS', 2));
 const MAX_IN_FLIGHT = 200;
 /** Consoles sharing one AGENT key: 10 sockets on each process, half the per-credential bound. */
 const CONSOLES_PER_KEY = 10 * PROCESSES;
@@ -107,108 +103,109 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   const agentKeys: string[] = [];
   for (let i = 0; i < Math.ceil(followers / CONSOLES_PER_KEY); i++) agentKeys.push(await createBenchKey(db, Role.AGENT, `bench consoles ${i}`));
   // Subscribers alternate between the two processes.
-  const subscribers: WorkerInput['subscribers'] = Array.from({ length: SUBSCRIBERS }, (_, i) => ({
-    url: servers[i % PROCESSES].url.replace(/^http/, 'ws'),
-    customerId: i < FIREHOSE ? null : customerIds[(i - FIREHOSE) % customerCount],
-    secret: i < FIREHOSE ? firehoseKeys[Math.floor(i / CONSOLES_PER_KEY)] : agentKeys[Math.floor((i - FIREHOSE) / CONSOLES_PER_KEY)],
+  const subscribers: Subscriber[] = Array.from({ length: SUBSCRIBERS }, (_, index) => ({
+    index,
+    url: servers[index % PROCESSES].url.replace(/^http/, 'ws'),
+    customerId: index < FIREHOSE ? null : customerIds[(index - FIREHOSE) % customerCount],
+    secret: index < FIREHOSE ? firehoseKeys[Math.floor(index / CONSOLES_PER_KEY)] : agentKeys[Math.floor((index - FIREHOSE) / CONSOLES_PER_KEY)],
   }));
-  const received: [number, string, bigint][] = [];
+  // Deliveries in columns (a million of them at full load): subscriber, event (interned), receive time.
+  const eventNumbers = new Map<string, number>();
+  const numberOf = (eventId: string) => {
+    let n = eventNumbers.get(eventId);
+    if (n === undefined) eventNumbers.set(eventId, (n = eventNumbers.size));
+    return n;
+  };
+  const received = { subscribers: [] as number[], events: [] as number[], atMs: [] as number[] };
+  let onDelivered: (subscriber: number, event: number) => void = () => undefined;
   const ended: { subscriber: number; reason: string }[] = [];
   const memoryUnsubscribed = servers.map((s) => rssOf(s.child.pid!));
-  const worker = new Worker(path.join(__dirname, 'subscriber-worker.js'), { workerData: { subscribers, connectConcurrency: 50, listenUrl: database.url } satisfies WorkerInput });
-  let onConnected: () => void = () => undefined;
-  let onStopped: () => void = () => undefined;
-  worker.on('message', (message: WorkerMessage) => {
-    if (message.type === 'deliveries') for (const [subscriber, id, at] of message.deliveries) received.push([subscriber, id, BigInt(at)]);
-    else if (message.type === 'ended') ended.push({ subscriber: message.subscriber, reason: message.reason });
-    else if (message.type === 'connected') onConnected();
-    else if (message.type === 'stopped') onStopped();
+  const threads = Array.from({ length: Math.min(CLIENT_THREADS, SUBSCRIBERS) }, (_, t) => {
+    const input: WorkerInput = { connectConcurrency: 50, listenUrl: t === 0 ? database.url : null };
+    const worker = new Worker(path.join(__dirname, 'subscriber-worker.js'), { workerData: input });
+    const thread = { worker, onConnected: () => undefined as void, onStopped: () => undefined as void };
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'deliveries') {
+        for (let i = 0; i < message.subscribers.length; i++) {
+          const subscriber = message.subscribers[i];
+          const event = numberOf(subscriber === -1 ? toGlobalId('TimelineEvent', message.eventIds[i]) : message.eventIds[i]);
+          received.subscribers.push(subscriber);
+          received.events.push(event);
+          received.atMs.push(message.receivedMs[i]);
+          if (subscriber >= 0) onDelivered(subscriber, event);
+        }
+      } else if (message.type === 'ended') ended.push({ subscriber: message.subscriber, reason: message.reason });
+      else if (message.type === 'connected') thread.onConnected();
+      else if (message.type === 'stopped') thread.onStopped();
+    });
+    worker.on('error', (error) => console.error('subscriber thread failed:', error));
+    cleanup.add('stop the subscribers', async () => {
+      await Promise.race([new Promise<void>((resolve) => ((thread.onStopped = resolve), worker.postMessage({ type: 'stop' } satisfies WorkerCommand))), sleep(5000)]);
+      await worker.terminate();
+    });
+    return thread;
   });
-  worker.on('error', (error) => console.error('subscriber worker failed:', error));
-  cleanup.add('stop the subscribers', async () => {
-    await Promise.race([new Promise<void>((resolve) => ((onStopped = resolve), worker.postMessage({ type: 'stop' }))), sleep(5000)]);
-    await worker.terminate();
-  });
-  const connectStarted = performance.now();
-  await new Promise<void>((resolve) => (onConnected = resolve));
-  if (ended.length) throw new Error(`subscribers ended while connecting: ${JSON.stringify(ended.slice(0, 3))}`);
-
-  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' });
-  const serviceDatabase = Database.configured(db, config, createLogger('silent'));
-  const recorder = new EventRecorder(serviceDatabase, config.DEFAULT_PHONE_REGION, new SuppressionList(undefined), new CaseAssignment(config.CASE_REOPEN_WINDOW), { operationTimeoutMs: config.OPERATION_TIMEOUT_MS });
-  // Warm-up and proof of life: one event per customer, which every subscriber must receive
-  // before the timed run starts (then each subscription is registered on its server).
-  let sequence = 0;
-  const warmup = [];
-  for (let first = 0; first < customerIds.length; first += 1000) {
-    warmup.push(...(await recorder.recordEvents(customerIds.slice(first, first + 1000).map((customerId) => ({ call: callInput(customerId, sequence++) }) as EventInput))));
-  }
-  const warmupIds = new Set(warmup.map((r) => r.event!.id));
-  // Each follower gets its customer's warm-up event, each firehose subscriber all of them.
-  const warmupExpected = FIREHOSE * warmupIds.size + followers;
-  const everyoneLive = () => {
-    const seen = new Set(received.filter(([subscriber, id]) => subscriber >= 0 && warmupIds.has(id)).map(([subscriber, id]) => `${subscriber}:${id}`));
-    return seen.size >= warmupExpected;
+  /** Connects these subscribers, spread over the threads; then every one must receive one of `events` (recorded next) before the run goes on. */
+  const connectAndProve = async (group: Subscriber[], events: () => Promise<string[]>) => {
+    await Promise.all(
+      threads.map(
+        (thread, t) =>
+          new Promise<void>((resolve) => {
+            thread.onConnected = resolve;
+            thread.worker.postMessage({ type: 'connect', subscribers: group.filter((s) => s.index % threads.length === t) } satisfies WorkerCommand);
+          }),
+      ),
+    );
+    if (ended.length) throw new Error(`subscribers ended while connecting: ${JSON.stringify(ended.slice(0, 3))}`);
+    const proving = new Set(group.map((s) => s.index));
+    const proof = new Set((await events()).map(numberOf));
+    const proven = new Set<number>();
+    const check = (subscriber: number, event: number) => {
+      if (proving.has(subscriber) && proof.has(event)) proven.add(subscriber);
+    };
+    for (let i = 0; i < received.subscribers.length; i++) check(received.subscribers[i], received.events[i]);
+    onDelivered = check;
+    for (let waited = 0; proven.size < proving.size; waited += 100) {
+      if (waited > 120_000 || ended.length) throw new Error(`${proving.size - proven.size} subscribers did not receive a proof-of-life event; ended: ${JSON.stringify(ended.slice(0, 3))}`);
+      await sleep(100);
+    }
+    onDelivered = () => undefined;
   };
-  for (let waited = 0; !everyoneLive(); waited += 100) {
-    if (waited > 60_000) throw new Error('not every subscriber received the warm-up event');
-    await sleep(100);
+  const connectStarted = performance.now();
+  // Proof of life, so that each subscription is registered on its server before the run: one
+  // event per followed customer for its follower, then one event for the firehose subscribers,
+  // connected afterwards so that they are not sent every follower's proof.
+  await connectAndProve(subscribers.slice(FIREHOSE), async () => (await recordInThread({ databaseUrl: database.url, customerIds, rate: 0, seconds: 0, batch: 1000, maxInFlight: 1 })).eventIds);
+  if (FIREHOSE > 0) {
+    await connectAndProve(subscribers.slice(0, FIREHOSE), async () => (await recordInThread({ databaseUrl: database.url, customerIds: customerIds.slice(0, 1), rate: 0, seconds: 0, batch: 1, maxInFlight: 1 })).eventIds);
   }
-  console.log(`subscribers ${SUBSCRIBERS} (${FIREHOSE} following every customer, ${followers} following one customer each), ${SUBSCRIBERS / PROCESSES} per process, connected and live in ${seconds(performance.now() - connectStarted)}`);
-  received.length = 0;
+  onDelivered = () => undefined;
+  console.log(
+    `subscribers ${SUBSCRIBERS} (${FIREHOSE} following every customer, ${followers} following one customer each), ${SUBSCRIBERS / PROCESSES} per process, ` +
+      `in ${threads.length} client thread${threads.length === 1 ? '' : 's'}, connected and live in ${seconds(performance.now() - connectStarted)}`,
+  );
+  received.subscribers.length = received.events.length = received.atMs.length = 0;
   const memoryBefore = servers.map((s) => rssOf(s.child.pid!));
-  const backendPids: number[] = (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).map((r: { pid: number }) => r.pid);
-  const cpuBefore = { servers: servers.map((s) => cpuSecondsOf(s.child.pid!)), postgres: sum(backendPids.map(cpuSecondsOf)), bench: process.cpuUsage() };
+  const backendCpuBefore = new Map<number, number>(
+    (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).map((r: { pid: number }) => [r.pid, cpuSecondsOf(r.pid)]),
+  );
+  const cpuBefore = { servers: servers.map((s) => cpuSecondsOf(s.child.pid!)), bench: process.cpuUsage() };
 
-  // The timed run: RATE events per second, each in its own transaction, for SECONDS.
+  // The timed run: RATE events per second, BATCH per transaction, for SECONDS.
   console.log(
     `load        ${RATE} events/s for ${SECONDS} s, ${BATCH === 1 ? 'one event' : `${BATCH} events`} per recording transaction, round-robin over the followed customers`,
   );
-  const committed = new Map<string, { at: bigint; customer: number }>();
-  const peakMemory = [0, 0];
+  const peakMemory = servers.map(() => 0);
   const memorySampler = setInterval(() => servers.forEach((s, i) => (peakMemory[i] = Math.max(peakMemory[i], rssOf(s.child.pid!)))), 250);
-  let inFlight = 0;
-  let maxInFlight = 0;
-  let failures = 0;
-  const total = RATE * SECONDS;
-  const runStarted = performance.now();
-  let issued = 0;
-  const record = async (first: number, count: number) => {
-    const customers = Array.from({ length: count }, (_, i) => (first + i) % customerCount);
-    inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    try {
-      const results = await recorder.recordEvents(customers.map((customer) => ({ call: callInput(customerIds[customer], sequence++) }) as EventInput));
-      // COMMIT has returned: this is the commit time of every event of the batch.
-      const at = process.hrtime.bigint();
-      results.forEach((result, i) => {
-        if (!result.event) throw new Error(JSON.stringify(result.userErrors));
-        committed.set(result.event.id, { at, customer: customers[i] });
-      });
-    } catch (error) {
-      failures++;
-      if (failures <= 3) console.error('recording failed:', error);
-    } finally {
-      inFlight--;
-    }
-  };
-  const writes: Promise<void>[] = [];
-  while (issued < total) {
-    // Catch up to the schedule: event k is due at k / RATE seconds after the start.
-    const due = Math.min(total, Math.floor(((performance.now() - runStarted) / 1000) * RATE) + 1);
-    while (issued < due && inFlight < MAX_IN_FLIGHT) {
-      const count = Math.min(BATCH, total - issued);
-      writes.push(record(issued, count));
-      issued += count;
-    }
-    await sleep(1000 / TICKS);
-  }
-  await Promise.all(writes);
-  const writeSeconds = (performance.now() - runStarted) / 1000;
+  const run = await recordInThread({ databaseUrl: database.url, customerIds, rate: RATE, seconds: SECONDS, batch: BATCH, maxInFlight: MAX_IN_FLIGHT });
+  const writeSeconds = run.seconds;
   const benchCpu = process.cpuUsage(cpuBefore.bench);
+  // The servers' backends count from the start of the run; the writer thread reads its own
+  // before it closes them.
+  const backendsNow: number[] = (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).map((r: { pid: number }) => r.pid);
   const cpu = {
     servers: servers.map((s, i) => cpuSecondsOf(s.child.pid!) - cpuBefore.servers[i]),
-    postgres: sum(backendPids.map(cpuSecondsOf)) - cpuBefore.postgres,
+    postgres: sum(backendsNow.map((pid) => cpuSecondsOf(pid) - (backendCpuBefore.get(pid) ?? 0))) + run.backendCpuSeconds,
     bench: (benchCpu.user + benchCpu.system) / 1e6,
   };
   await sleep(DRAIN_MS);
@@ -216,38 +213,36 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   const memoryAfter = servers.map((s) => rssOf(s.child.pid!));
 
   // Count: each subscriber should have every committed event of its customer (firehose: all).
-  const perCustomer = new Map<number, string[]>();
-  for (const [id, { customer }] of committed) {
-    const list = perCustomer.get(customer);
-    if (list) list.push(id);
-    else perCustomer.set(customer, [id]);
-  }
+  const committed = new Map<number, { atMs: number; customer: number }>();
+  run.eventIds.forEach((eventId, i) => committed.set(numberOf(eventId), { atMs: run.committedMs[i], customer: run.customers[i] }));
+  const perCustomer = new Map<number, number>();
+  for (const { customer } of committed.values()) perCustomer.set(customer, (perCustomer.get(customer) ?? 0) + 1);
   let expected = 0;
-  for (let s = 0; s < SUBSCRIBERS; s++) expected += s < FIREHOSE ? committed.size : (perCustomer.get((s - FIREHOSE) % customerCount)?.length ?? 0);
-  const seen = new Set<string>();
+  for (let s = 0; s < SUBSCRIBERS; s++) expected += s < FIREHOSE ? committed.size : (perCustomer.get((s - FIREHOSE) % customerCount) ?? 0);
+  const seen = new Set<number>();
   const latencies: number[] = [];
   const latencyOf = { firehose: [] as number[], followers: [] as number[] };
   let duplicates = 0;
   let unexpected = 0;
   const notifyLatencies: number[] = [];
-  for (const [subscriber, id, at] of received) {
+  for (let i = 0; i < received.subscribers.length; i++) {
+    const subscriber = received.subscribers[i];
+    const commit = committed.get(received.events[i]);
     if (subscriber === -1) {
-      const commit = committed.get(toGlobalId('TimelineEvent', id));
-      if (commit) notifyLatencies.push(Number(at - commit.at) / 1e6);
+      if (commit) notifyLatencies.push(received.atMs[i] - commit.atMs);
       continue;
     }
-    const commit = committed.get(id);
     if (!commit || (subscriber >= FIREHOSE && (subscriber - FIREHOSE) % customerCount !== commit.customer)) {
       unexpected++;
       continue;
     }
-    const key = `${subscriber}:${id}`;
+    const key = received.events[i] * SUBSCRIBERS + subscriber;
     if (seen.has(key)) {
       duplicates++;
       continue;
     }
     seen.add(key);
-    const latency = Number(at - commit.at) / 1e6;
+    const latency = received.atMs[i] - commit.atMs;
     latencies.push(latency);
     (subscriber < FIREHOSE ? latencyOf.firehose : latencyOf.followers).push(latency);
   }
@@ -258,9 +253,11 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   const percentile = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN);
   const p50p99 = (sorted: number[]) => `${percentile(sorted, 0.5).toFixed(1)} / ${percentile(sorted, 0.99).toFixed(1)}`;
   const delivered = seen.size;
-  const pct = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] : NaN);
+  const pct = (q: number) => percentile(latencies, q);
 
-  console.log(`\nrecorded    ${committed.size} events in ${writeSeconds.toFixed(1)} s (${(committed.size / writeSeconds).toFixed(0)}/s achieved), ${failures} failed, at most ${maxInFlight} in flight`);
+  console.log(
+    `\nrecorded    ${committed.size} events in ${writeSeconds.toFixed(1)} s (${(committed.size / writeSeconds).toFixed(0)}/s achieved), ${run.failures} failed, at most ${run.maxInFlight} in flight`,
+  );
   console.log(
     formatTable(
       ['', 'value'],
@@ -291,17 +288,13 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   console.log(`\nfinished in ${seconds(performance.now() - started)}`);
 }
 
-function callInput(customerId: string, n: number) {
-  return {
-    customerId,
-    occurredAt: new Date(Date.UTC(2026, 0, 1) + n * 1000),
-    direction: 'INBOUND',
-    outcome: 'ANSWERED',
-    durationSeconds: 60 + (n % 600),
-    fromNumber: '+14155550100',
-    source: 'bench',
-    externalId: `bench-${n}`,
-  };
+/** Runs the writer thread once and answers what it recorded. */
+function recordInThread(input: WriterInput): Promise<Extract<WriterMessage, { type: 'recorded' }>> {
+  return new Promise((resolve, reject) => {
+    const writer = new Worker(path.join(__dirname, 'event-writer-worker.js'), { workerData: input });
+    writer.once('message', (message: WriterMessage) => (message.type === 'recorded' ? resolve(message) : reject(new Error(message.reason))));
+    writer.once('error', reject);
+  });
 }
 
 interface ServerProcess {
@@ -338,30 +331,6 @@ async function startServerProcess(databaseUrl: string, cleanup: Cleanup): Promis
     await sleep(100);
   }
   return { child, url };
-}
-
-/** CPU time a process has used, user and system, in seconds (Linux /proc). */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), counted after the command name.
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
-const CLOCK_TICKS = 100;
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-
-/** Resident set size of a process in bytes (Linux /proc). */
-function rssOf(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
 }
 
 function freePort(): Promise<number> {
