@@ -8,7 +8,7 @@ import { ErrorCode, rateLimited } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Viewer } from '../core/viewer';
 import { newRequestScope, runInScope } from '../core/request-scope';
-import { checkOperation } from '../query-limits/check-operation';
+import { CheckedDocuments } from '../query-limits/checked-documents';
 import { costReport } from '../query-limits/operation-cost';
 import type { QueryLimits } from '../query-limits/query-limits';
 import { unstorableInput } from '../query-limits/unstorable-input';
@@ -83,6 +83,7 @@ export function attachSubscriptionServer(options: {
   const socketsByCredential = new Map<string, Set<WebSocket>>();
   const subscriptionAudit = new SubscriptionAudit(services.auditLog, log);
   const sharedResults = new SharedSubscriptionResults();
+  const documents = new CheckedDocuments(schema);
   const shapes = new WeakMap<object, string>();
   const closeForCredential = (socket: WebSocket, why: string) => socket.close(4403, why);
   // Revoked or expired keys: every socket they hold is closed within KEY_CACHE_MS, whichever process revoked them.
@@ -168,7 +169,7 @@ export function attachSubscriptionServer(options: {
             ),
           ];
         }
-        const checked = checkOperation(schema, payload.query, payload.operationName, payload.variables ?? undefined, limitsFor(limits, viewer));
+        const checked = documents.check(payload.query, payload.operationName, payload.variables ?? undefined, limitsFor(limits, viewer));
         if ('errors' in checked) {
           return checked.errors.map((error) =>
             error.extensions?.code ? error : requestError(error.message, error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED', error),
