@@ -50,23 +50,13 @@ export function checkCost(
 }
 
 /**
- * Everything an operation must pass before it runs, in order: tokens, GraphQL validation with
- * depth and aliases, cost. For transports that parse and validate themselves (WebSocket).
+ * What a document must pass before its cost can be counted, in order: tokens, then GraphQL
+ * validation with depth and aliases. For transports that parse and validate themselves
+ * (WebSocket, through CheckedDocuments, which adds the cost).
  */
-export function checkOperation(
-  schema: GraphQLSchema,
-  source: string,
-  operationName: string | null | undefined,
-  variables: Record<string, unknown> | undefined,
-  limits: QueryLimits,
-): { document: DocumentNode; cost: number } | { errors: readonly GraphQLError[] } {
+export function checkDocument(schema: GraphQLSchema, source: string, limits: QueryLimits): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
   const document = parseWithinLimits(source, limits);
   if (document instanceof GraphQLError) return { errors: [document] };
   const invalid = validate(schema, document, validationRulesFor(limits));
-  if (invalid.length > 0) return { errors: invalid };
-  try {
-    return { document, cost: checkCost(schema, document, operationName, variables, limits) };
-  } catch (error) {
-    return { errors: [error as GraphQLError] };
-  }
+  return invalid.length > 0 ? { errors: invalid } : { document };
 }

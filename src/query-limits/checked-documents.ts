@@ -1,13 +1,14 @@
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
-import { checkCost, checkOperation } from './check-operation';
+import { checkCost, checkDocument } from './check-operation';
 import type { QueryLimits } from './query-limits';
 
 /** Distinct documents kept; the least recently used goes first. */
 const KEPT_DOCUMENTS = 1000;
 
 /**
- * checkOperation for a transport that parses and validates itself (WebSocket), remembering the
- * documents that passed by their text. A thousand consoles subscribing with the same document
+ * Everything an operation must pass before it runs (tokens, validation with depth and aliases,
+ * cost), for a transport that parses and validates itself (WebSocket), remembering the documents
+ * that passed by their text. A thousand consoles subscribing with the same document
  * then share one parsed copy, held by each of their subscriptions for as long as it lives, and
  * one validation. Only parsing and validation are remembered: they depend on the document and
  * on the bounds every caller shares (tokens, depth, aliases); the cost depends on the variables
@@ -24,14 +25,16 @@ export class CheckedDocuments {
     variables: Record<string, unknown> | undefined,
     limits: QueryLimits,
   ): { document: DocumentNode; cost: number } | { errors: readonly GraphQLError[] } {
-    const document = this.documents.get(source);
-    if (!document) {
-      const checked = checkOperation(this.schema, source, operationName, variables, limits);
-      if ('document' in checked) this.keep(source, checked.document);
-      return checked;
+    let document = this.documents.get(source);
+    if (document) {
+      this.documents.delete(source);
+      this.documents.set(source, document);
+    } else {
+      const checked = checkDocument(this.schema, source, limits);
+      if ('errors' in checked) return checked;
+      document = checked.document;
+      this.keep(source, document);
     }
-    this.documents.delete(source);
-    this.documents.set(source, document);
     try {
       return { document, cost: checkCost(this.schema, document, operationName, variables, limits) };
     } catch (error) {
