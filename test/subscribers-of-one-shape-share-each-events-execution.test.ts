@@ -38,6 +38,8 @@ describe('subscribers who asked the same shape', () => {
 
       for (const subscription of agents) {
         expect(subscription.results.map((r) => r.data.timelineEventAdded)).toEqual(recorded.map((id: string) => ({ id, customer: { displayName: 'Shared Shape' } })));
+        // The answer's JSON is made once and put into each frame whole, its cost report included.
+        for (const result of subscription.results) expect(result.extensions).toEqual({ cost: expect.objectContaining({ requested: expect.any(Number), limit: expect.any(Number) }) });
       }
       const maskedNames = masked.results.map((r) => r.data.timelineEventAdded.customer.displayName);
       expect(maskedNames).toHaveLength(3);
