@@ -306,6 +306,8 @@ describe('the agent console', () => {
     await page.goto(server.origin);
     await page.getByLabel('API key').fill(analyst.secret);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    // The key is checked by a request; navigating before it answers would leave the tab signed out.
+    await page.getByRole('combobox', { name: 'Search customers' }).waitFor();
     await page.goto(`${server.origin}/customers/${encodeURIComponent(mayaId)}`);
     await timeline(page).getByRole('article').first().waitFor();
     const shown = await page.locator('main').textContent();
