@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { statementProfileFlags } from './statement-profile';
 
 export interface BenchDatabase {
   /** Connection URL of a fresh, empty database of this run. */
@@ -95,7 +96,7 @@ async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
     // No durability is needed for a throwaway cluster; fsync=off only speeds up the data load.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', ...statementProfileFlags()],
     onLog: remember,
     onError: (error: unknown) => remember(String(error)),
   });

@@ -17,6 +17,7 @@ import type { BenchServer } from './bench-database';
 import { headersFor, startServer, type RunningServer } from './bench-server';
 import type { Cleanup } from './cleanup';
 import { formatTable, milliseconds, seconds, summarise, type Finding } from './stats';
+import { printStatementProfile, resetStatementProfile } from './statement-profile';
 
 /**
  * Ingest (issue 12), through the API as integrations send it, with identity resolution (every
@@ -102,6 +103,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   const baselineFolder = await buildBaseline(BASELINE_COMMIT, cleanup);
   if (baselineFolder) contenders.push({ name: `baseline ${BASELINE_COMMIT.slice(0, 7)}`, server: await startServerProcess(baselineFolder, database.url, cleanup) });
   await Promise.all(contenders.map(({ server }) => untilServing(server)));
+  await resetStatementProfile(database.url);
   // Batches, closed loop: each writer sends its next batch when the last is answered.
   const sent: Record<string, unknown>[][] = [];
   const batchMs: number[] = [];
@@ -124,6 +126,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   const recorded = sent.length * BATCH;
   const batches = summarise(batchMs);
   const batchNotifies = notifyRate();
+  await printStatementProfile(database.url, `recordEvents(${BATCH}) from ${WRITERS} writers`);
 
   // Every batch again: idempotency must answer each event as stored, creating nothing.
   let repeatsCreated = 0;
@@ -213,12 +216,16 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
 
   // Single events with a subscriber following every customer.
   const { received } = await followEveryCustomer(served.url.replace(/^http/, 'ws'), admin, cleanup);
-  const calls = new Map(contenders.map(({ name }) => [name, { ms: [] as number[], count: 0, seconds: 0, notifies: [] as string[] }]));
+  const calls = new Map(contenders.map(({ name }) => [name, { ms: [] as number[], count: 0, seconds: 0, notifies: [] as string[], serverCpu: 0, machineCpu: 0 }]));
   const cursors: string[] = [];
   for (let round = 0; round < SINGLE_ROUNDS; round++) {
     for (const { name, server } of contenders) {
       const figures = calls.get(name)!;
+      const profiled = round === 0 && name === contenders[0].name;
+      if (profiled) await resetStatementProfile(database.url);
       notifyRate();
+      const serverCpu = () => cpuSeconds((_, pid) => pid === String(server.child.pid)) ?? 0;
+      const [serverBefore, machineBefore] = [serverCpu(), machineBusySeconds() ?? 0];
       const until = performance.now() + (SINGLE_SECONDS * 1000) / SINGLE_ROUNDS;
       const started = performance.now();
       await Promise.all(
@@ -235,7 +242,10 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
         }),
       );
       figures.seconds += (performance.now() - started) / 1000;
+      figures.serverCpu += serverCpu() - serverBefore;
+      figures.machineCpu += (machineBusySeconds() ?? 0) - machineBefore;
       figures.notifies.push(notifyRate());
+      if (profiled) await printStatementProfile(database.url, `recordCall from ${SINGLE_CLIENTS} clients, ${name}`);
     }
   }
   for (const deadline = Date.now() + 10_000; received.length < cursors.length && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -272,6 +282,11 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
       return [
         [`recordCall from ${SINGLE_CLIENTS} clients, a subscriber on, ${name}: calls/s`, name === 'this build' ? '>= 1,500' : '', `${Math.round(figures.count / figures.seconds).toLocaleString('en-US')}`],
         [`recordCall, ${name}: p50 / p99`, '', `${milliseconds(latency.median)} / ${milliseconds(latency.p99)} ms`],
+        [
+          `recordCall, ${name}: CPU cores busy (server process / machine)`,
+          '',
+          `${(figures.serverCpu / figures.seconds).toFixed(2)} / ${(figures.machineCpu / figures.seconds).toFixed(2)}`,
+        ],
         [`NOTIFYs per second during the calls, ${name}: max / mean, per round`, '', figures.notifies.join(', ')],
       ];
     }),

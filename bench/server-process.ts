@@ -17,7 +17,9 @@ export const THIS_CHECKOUT = path.join(__dirname, '..', '..');
  */
 export async function startServerProcess(folder: string, databaseUrl: string, cleanup: Cleanup): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(folder, 'dist', 'src', 'server', 'main.js')], {
+  // BENCH_SERVER_CPU_PROFILE=<folder> writes a V8 CPU profile of each server process of this checkout there.
+  const profile = process.env.BENCH_SERVER_CPU_PROFILE && folder === THIS_CHECKOUT ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(folder, 'dist', 'src', 'server', 'main.js')], {
     cwd: folder,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', GRAPHIQL: 'false', CONSOLE: 'false', WEBHOOK_DISPATCHER: 'false' },
     stdio: ['ignore', 'ignore', 'inherit'],
