@@ -1,3 +1,6 @@
+import 'reflect-metadata';
+import { recomputeCases } from '../src/cases/case-figures';
+import { keyOf, toGlobalId } from '../src/relay/global-id';
 import { rebuildCustomerOrders } from '../src/insights/customer-orders';
 import { rebuildCustomerActivity } from '../src/metrics/customer-activity';
 import { EVENT_FIGURES, rebuildEventRollup } from '../src/metrics/event-rollup';
@@ -74,5 +77,39 @@ describe('the read models metrics come from', () => {
     );
     const models = await readModels();
     expect(models.kept).toEqual(models.rebuilt);
+  });
+
+  it('keep each case\'s figures what its events and history say, whether events come later, earlier, together or at once', async () => {
+    const customers = await Promise.all(Array.from({ length: 4 }, () => createCustomer(server)));
+    const [a, b, c, d] = customers;
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    const email = (hours: number, direction: string) => ({ email: { occurredAt: hoursAgo(hours), direction, fromAddress: 'x@example.com', toAddresses: ['y@example.com'], subject: 'Zip' } });
+    const call = (hours: number, outcome: string, waitSeconds: number) => ({ call: { occurredAt: hoursAgo(hours), direction: 'INBOUND', outcome, waitSeconds } });
+    const dm = (hours: number, direction: string) => ({ socialMessage: { occurredAt: hoursAgo(hours), direction, platform: 'instagram', handle: '@m', text: 'hi' } });
+
+    // One at a time in time order, then one earlier than the rest, then a later batch across channels.
+    for (const event of [email(50, 'INBOUND'), call(49, 'ANSWERED', 30), email(48, 'OUTBOUND'), dm(47, 'INBOUND')]) await record(a.id, [event]);
+    await record(a.id, [call(60, 'ANSWERED', 90)]);
+    await record(a.id, [dm(46, 'OUTBOUND'), call(45, 'MISSED', 0), email(44, 'INBOUND'), call(43, 'ANSWERED', 10)]);
+    // An agent's change between recordings: the next event sits in a case whose history moved.
+    await record(d.id, [email(50, 'INBOUND')]);
+    const [{ id: caseKey }] = await server.db.query(`SELECT id FROM support_case WHERE customer_id = $1`, [keyOf(d.id, 'Customer')]);
+    await server.data(`mutation ($input: UpdateCaseInput!) { updateCase(input: $input) { ${USER_ERRORS} } }`, { input: { caseId: toGlobalId('Case', caseKey), status: 'PENDING' } });
+    await record(d.id, [email(1, 'INBOUND')]);
+    // Concurrent recordings for the same customers, in no particular order.
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) => record([b, c][i % 2].id, [[email, dm][i % 3 === 0 ? 1 : 0](30 - ((i * 7) % 13), i % 4 === 0 ? 'OUTBOUND' : 'INBOUND'), call(20 - i, 'ANSWERED', i * 5)])),
+    );
+
+    const figures = () =>
+      server.db.query(
+        `SELECT id, status, contact_count, first_response_at, last_response_at, channels, last_activity_at, opened_at, resolved_at, reopen_count
+         FROM support_case WHERE customer_id = ANY($1::uuid[]) ORDER BY id`,
+        [customers.map((customer) => keyOf(customer.id, 'Customer'))],
+      );
+    const kept = await figures();
+    expect(kept.length).toBeGreaterThanOrEqual(3);
+    await recomputeCases(server.db, kept.map((row: { id: string }) => row.id));
+    expect(await figures()).toEqual(kept);
   });
 });

@@ -2,7 +2,7 @@ import { Channel, Direction, EventKind } from '../core/enums';
 import { UserError, UserErrorCode } from '../core/errors';
 import type { Sql } from '../db/database';
 import { appendCaseHistory, CaseChangeKind, type CaseChange } from './case-history';
-import { recomputeCases } from './case-figures';
+import { addEventsToCases, recomputeCases } from './case-figures';
 import { lockCustomersCases } from './case-locks';
 import { CaseRules, type CaseState, type Interaction, type Placement } from './case-rules';
 import type { CaseStatus } from './case.types';
@@ -131,7 +131,11 @@ export class CaseAssignment {
     const kept = batch.rules.changes.filter((change) => !unused.includes(change.caseKey));
     // Only the changes of cases that took an event: a reopening for an event that was not stored did not happen.
     await appendCaseHistory(sql, [...kept.filter((change) => used.has(change.caseKey) || change.change === CaseChangeKind.STATUS), ...added]);
-    await recomputeCases(sql, [...new Set([...kept.map((c) => c.caseKey), ...used])]);
+    // Cases whose history changed are worked out again; the others only took later events.
+    const changed = new Set(kept.map((c) => c.caseKey));
+    const appended = added.filter((change) => !changed.has(change.caseKey));
+    const behind = await addEventsToCases(sql, appended.map((change) => change.eventKey!), appended.map((change) => change.caseKey));
+    await recomputeCases(sql, [...changed, ...behind]);
   }
 }
 
