@@ -70,6 +70,16 @@ describe('experienceMetrics', () => {
     expect(experienceMetrics.averageReviewRating).toBeCloseTo((4 + (1 + (7 * 4) / 9)) / 2, 10);
   });
 
+  it('counts a customer whose history spans the range active only when an event falls inside it', async () => {
+    // Q bought 420 and 100 days ago: nothing between 250 and 150 days ago. W called 260, 200 and 10 days ago.
+    const w = await createCustomer(server);
+    const call = (days: number) => ({ call: { occurredAt: daysAgo(days), direction: 'INBOUND', outcome: 'ANSWERED' } });
+    await record(w.id, [call(260), call(200), call(10)]);
+    const { experienceMetrics } = await server.data(EXPERIENCE, { range: { since: daysAgo(250), until: daysAgo(150) } });
+    // P (bought 200 days ago) and W.
+    expect(experienceMetrics.activeCustomers).toBe(2);
+  });
+
   it('answers null, never 0, where nothing is measured', async () => {
     const { experienceMetrics } = await server.data(EXPERIENCE, { range: { since: '2001-01-01T00:00:00Z', until: '2001-06-01T00:00:00Z' } });
     expect(experienceMetrics).toEqual({

@@ -44,27 +44,26 @@ export class ExperienceMetricsService {
 
   /** Of the customers who were CUSTOMER or AT_RISK at `since`, how many are CHURNED at `until`. */
   private async churn(range: CheckedRange): Promise<{ base: number; churned: number }> {
-    const stage = (at: string, n: string, first: string, last: string) => `CASE
-        WHEN ${n} = 0 THEN 'LEAD'
-        WHEN ${at} - ${last} > greatest($4 * ${DAY_SECONDS}, $6 * CASE WHEN ${n} > 1 THEN (${last} - ${first}) / (${n} - 1) ELSE 0 END) THEN 'CHURNED'
-        WHEN ${at} - ${last} > greatest($3 * ${DAY_SECONDS}, $5 * CASE WHEN ${n} > 1 THEN (${last} - ${first}) / (${n} - 1) ELSE 0 END) THEN 'AT_RISK'
-        ELSE 'CUSTOMER' END`;
-    const epoch = (at: string) => `extract(epoch FROM ${at})`;
+    // CHURNED at a moment, as the lifecycle stages say (CUSTOMER and AT_RISK both count as kept):
+    // seconds since the last purchase past the churn days and past the rhythm times the mean gap.
+    const churnedAt = (at: string, n: string, first: string, last: string) =>
+      `(${at} - ${last} > greatest($3::float8 * ${DAY_SECONDS}, $4::float8 * CASE WHEN ${n} > 1 THEN (${last} - ${first}) / (${n} - 1) ELSE 0 END))`;
+    // Only buyers who had bought by `since` (the others were leads then); their first purchase is
+    // the same at both moments. Seconds as date_part's float8: extract's numeric took most of the time.
     const [row] = await analyticQuery<{ base: number; churned: number }>(
       this.db,
-      `SELECT count(*) FILTER (WHERE at_since IN ('CUSTOMER','AT_RISK'))::int AS base,
-              count(*) FILTER (WHERE at_since IN ('CUSTOMER','AT_RISK') AND at_until = 'CHURNED')::int AS churned
-       FROM (SELECT ${stage(epoch('$1::timestamptz'), 'n_since', epoch('first_since'), epoch('last_since'))} AS at_since,
-                    ${stage(epoch('$2::timestamptz'), 'n_until', epoch('first_until'), epoch('last_until'))} AS at_until
-             -- Times aggregated as they are, turned into seconds once per customer.
-             FROM (SELECT count(*) FILTER (WHERE o.purchased_at < $1) AS n_since,
-                          min(o.purchased_at) FILTER (WHERE o.purchased_at < $1) AS first_since,
-                          max(o.purchased_at) FILTER (WHERE o.purchased_at < $1) AS last_since,
-                          count(*) AS n_until, min(o.purchased_at) AS first_until, max(o.purchased_at) AS last_until
+      `SELECT count(*) FILTER (WHERE NOT churned_since)::int AS base, count(*) FILTER (WHERE NOT churned_since AND churned_until)::int AS churned
+       FROM (SELECT ${churnedAt(`date_part('epoch', $1::timestamptz)`, 'n_since', 'first', 'last_since')} AS churned_since,
+                    ${churnedAt(`date_part('epoch', $2::timestamptz)`, 'n_until', 'first', 'last_until')} AS churned_until
+             FROM (SELECT count(*) FILTER (WHERE o.purchased_at < $1) AS n_since, count(*) AS n_until,
+                          date_part('epoch', min(o.purchased_at)) AS first,
+                          date_part('epoch', max(o.purchased_at) FILTER (WHERE o.purchased_at < $1)) AS last_since,
+                          date_part('epoch', max(o.purchased_at)) AS last_until
                    FROM customer_order o
-                   WHERE NOT o.cancelled AND o.purchased_at < $2 AND ($7::text[] IS NULL OR o.channel = ANY($7::text[]))
-                   GROUP BY o.customer_id) buyer) staged`,
-      [range.since, range.until, this.lifecycle.atRiskDays, this.lifecycle.churnedDays, this.lifecycle.atRiskRhythm, this.lifecycle.churnedRhythm, range.channels],
+                   WHERE NOT o.cancelled AND o.purchased_at < $2 AND ($5::text[] IS NULL OR o.channel = ANY($5::text[]))
+                   GROUP BY o.customer_id
+                   HAVING count(*) FILTER (WHERE o.purchased_at < $1) > 0) buyer) staged`,
+      [range.since, range.until, this.lifecycle.churnedDays, this.lifecycle.churnedRhythm, range.channels],
     );
     return row;
   }
@@ -115,12 +114,16 @@ export class ExperienceMetricsService {
       );
       return row.active;
     }
+    // Two counts: a customer whose first or last event is in the range, and one whose events span
+    // it and have one inside. Joined by OR, PostgreSQL hashed the EXISTS once work_mem allowed it,
+    // reading every event of the range (250 ms a year at 1,000,000 events) instead of probing a few customers.
     const [row] = await analyticQuery<{ active: number }>(
       this.db,
-      `SELECT count(*)::int AS active FROM customer_activity a
-       WHERE a.first_event_at < $2 AND a.last_event_at >= $1
-         AND (a.first_event_at >= $1 OR a.last_event_at < $2
-              OR EXISTS (SELECT 1 FROM timeline_event e WHERE e.customer_id = a.customer_id AND e.occurred_at >= $1 AND e.occurred_at < $2))`,
+      `SELECT ((SELECT count(*) FROM customer_activity a
+                WHERE a.first_event_at < $2 AND a.last_event_at >= $1 AND (a.first_event_at >= $1 OR a.last_event_at < $2))
+             + (SELECT count(*) FROM customer_activity a
+                WHERE a.first_event_at < $1 AND a.last_event_at >= $2
+                  AND EXISTS (SELECT 1 FROM timeline_event e WHERE e.customer_id = a.customer_id AND e.occurred_at >= $1 AND e.occurred_at < $2)))::int AS active`,
       [range.since, range.until],
     );
     return row.active;
