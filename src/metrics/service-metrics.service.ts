@@ -121,12 +121,14 @@ export class ServiceMetricsService {
   }
 
   private async messages(range: CheckedRange): Promise<{ bucket: string; channel: string; messages: number; answered: number }[]> {
-    // The case's last response by its id alone (an index-only lookup), rather than scanning every case.
+    // A message's case was active when it came, so only cases active since the range began are
+    // read (by last activity, joined by hash), not one looked up per message.
     return analyticQuery(
       this.db,
       `SELECT ${bucketKeySql(range, 'b')} AS bucket, channel, count(*)::int AS messages, count(*) FILTER (WHERE answered)::int AS answered
        FROM (SELECT ${bucketSql(range, `e.occurred_at AT TIME ZONE 'UTC'`)} AS b, e.channel, r.last_response_at >= e.occurred_at AS answered
-             FROM timeline_event e LEFT JOIN LATERAL (SELECT sc.last_response_at FROM support_case sc WHERE sc.id = e.case_id) r ON true
+             FROM timeline_event e
+             LEFT JOIN (SELECT sc.id, sc.last_response_at FROM support_case sc WHERE sc.last_activity_at >= $1) r ON r.id = e.case_id
              WHERE e.kind IN ('EMAIL','SOCIAL_MESSAGE') AND e.direction = 'INBOUND' AND e.occurred_at >= $1 AND e.occurred_at < $2
                AND ($3::text[] IS NULL OR e.channel = ANY($3::text[]))) inbound
        GROUP BY b, channel`,
@@ -134,6 +136,7 @@ export class ServiceMetricsService {
     );
   }
 
+  // Seconds as date_part's float8 here and below: extract's numeric costs a fifth of the statement.
   private async casesOpened(range: CheckedRange) {
     return analyticQuery<{
       bucket: string | null;
@@ -153,7 +156,7 @@ export class ServiceMetricsService {
               count(first_response)::int AS responded, sum(first_response)::float8 AS first_response_sum,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response)::float8 AS median_first
        FROM (SELECT ${bucketSql(range, `sc.opened_at AT TIME ZONE 'UTC'`)} AS b, sc.channels[1] AS ch, sc.resolved_at, sc.reopen_count,
-                    extract(epoch FROM sc.first_response_at - sc.opened_at) AS first_response
+                    date_part('epoch', sc.first_response_at - sc.opened_at) AS first_response
              FROM support_case sc
              WHERE sc.opened_at >= $1 AND sc.opened_at < $2 AND ($3::text[] IS NULL OR sc.channels[1] = ANY($3::text[]))) opened
        GROUP BY GROUPING SETS ((b, ch), (), (b), (ch))`,
@@ -167,7 +170,7 @@ export class ServiceMetricsService {
       `SELECT ${bucketKeySql(range, 'b')} AS bucket, channel, count(*)::int AS resolved, sum(resolution)::float8 AS resolution_sum,
               count(*) FILTER (WHERE first_contact)::int AS first_contact
        FROM (SELECT ${bucketSql(range, `sc.resolved_at AT TIME ZONE 'UTC'`)} AS b, sc.channels[1] AS channel,
-                    extract(epoch FROM sc.resolved_at - sc.opened_at) AS resolution, sc.contact_count <= 1 AND sc.reopen_count = 0 AS first_contact
+                    date_part('epoch', sc.resolved_at - sc.opened_at) AS resolution, sc.contact_count <= 1 AND sc.reopen_count = 0 AS first_contact
              FROM support_case sc
              WHERE sc.resolved_at >= $1 AND sc.resolved_at < $2 AND ($3::text[] IS NULL OR sc.channels[1] = ANY($3::text[]))) resolved
        GROUP BY b, channel`,
