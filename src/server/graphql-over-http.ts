@@ -39,13 +39,16 @@ export function graphqlOverHttp(apollo: ApolloServer<RequestContext>, options: G
           res.end();
           return;
         }
-        const body = response.body.string;
-        if (context.info.operation === 'query' && Buffer.byteLength(body) > options.maxResponseBytes) {
+        const body = Buffer.from(response.body.string);
+        if (context.info.operation === 'query' && body.byteLength > options.maxResponseBytes) {
           res.statusCode = 400;
-          res.send(tooLarge(Buffer.byteLength(body), options.maxResponseBytes));
+          res.send(tooLarge(body.byteLength, options.maxResponseBytes));
           return;
         }
-        res.send(body);
+        // Written as it is: Express's send would hash every answer for an ETag, which no client of
+        // a POST (nor of personal data that is audited when shown) should revalidate against.
+        res.setHeader('content-length', body.byteLength);
+        res.end(body);
       });
     } catch (error) {
       next(error);
