@@ -19,6 +19,7 @@ import type { Cleanup } from './cleanup';
 import { insertCustomers, insertEvents, type PlannedEvent } from './load-timelines';
 import { sampleEvent } from './sample-events';
 import { startServerProcess, THIS_CHECKOUT, untilServing } from './server-process';
+import { printStatementProfile, resetStatementProfile } from './statement-profile';
 import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Finding } from './stats';
 
 /**
@@ -91,6 +92,7 @@ export async function benchmarkMetrics(server: BenchServer, iterations: number, 
   const quarter = { since: new Date(end - 90 * day).toISOString(), until: new Date(end).toISOString(), interval: 'WEEK' };
   const year = { since: new Date(end - 365 * day).toISOString(), until: new Date(end).toISOString() };
   console.log(`timing      ${iterations} runs per query and server, all taken in turn, after ${warmup} untimed rounds; GraphQL over HTTP on 127.0.0.1 with an AGENT key`);
+  await resetStatementProfile(database.url);
   const samples = await timeInterleaved(
     new Map(
       contenders.flatMap(({ name, server }) => [
@@ -101,6 +103,7 @@ export async function benchmarkMetrics(server: BenchServer, iterations: number, 
     iterations,
     warmup,
   );
+  await printStatementProfile(database.url, 'the metrics queries of every contender');
   const figures = (key: string) => {
     const summary = summarise(samples.get(key)!);
     return `${milliseconds(summary.median)} / ${milliseconds(summary.p99)} ms`;
