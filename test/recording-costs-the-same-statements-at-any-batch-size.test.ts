@@ -1,4 +1,4 @@
-import { callsFromNewPeople } from './support/factories';
+import { callsFromNewPeople, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -24,5 +24,17 @@ describe('recording a batch', () => {
     expect(thousand).toBe(twenty);
     // Reads, customers and their identifiers, cases, events, rollups, stream positions, notifications, audit.
     expect(thousand).toBeLessThanOrEqual(30);
+  });
+
+  it("moves the figures of cases that only took later contacts on in one statement, where earlier ones work them out again", async () => {
+    const first = callsFromNewPeople(20);
+    await statementsOf(first);
+    // The same people call again: once after their first calls, once before them (an import of older calls).
+    const again = (occurredAt: string) =>
+      first.map(({ call }) => ({ call: { ...(call as object), occurredAt, externalId: unique('again') } }));
+    const later = await statementsOf(again('2026-04-01T09:00:00Z'));
+    const earlier = await statementsOf(again('2026-04-01T07:00:00Z'));
+    // Earlier: the one statement finds them behind, then the cases' history and events are read and the cases written.
+    expect(earlier - later).toBe(3);
   });
 });
