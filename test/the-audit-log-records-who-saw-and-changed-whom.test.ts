@@ -167,6 +167,9 @@ describe('the audit log', () => {
     );
     const about = new Set(result.map((entry) => entry.customerId));
     expect(about).toEqual(new Set([survivor.id, merged.id]));
+    // Newest first across both customers, by number (not as text).
+    const positions = result.map((entry) => BigInt(keyOf(entry.id, 'AuditEntry')!));
+    expect(positions).toEqual([...positions].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
     expect(read.audit_entry).toBeLessThanOrEqual(20);
   });
 

@@ -128,23 +128,34 @@ export class AuditLog {
   }
 
   /**
-   * Entries newest first, keyset-paged by id. Only the filters given become conditions, so one
-   * customer's entries are an index lookup rather than a walk back through everyone's.
+   * Entries newest first, keyset-paged by id. Only the filters given become conditions. One
+   * customer's entries (and those of customers merged into it) are read per customer from its
+   * index, newest first, `limit` at most each: a single `customer_id = ANY(...)` left PostgreSQL
+   * free to walk back through everyone's entries by id, which it did whenever its estimates said so.
    */
   async list(filter: AuditFilter, limit: number, beforeId: string | null): Promise<AuditEntry[]> {
     const params: unknown[] = [];
     const conditions: string[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    if (filter.customerKey) {
-      const customer = param(filter.customerKey);
-      conditions.push(`a.customer_id = ANY(ARRAY[${customer}::uuid] || ARRAY(SELECT id FROM customer WHERE merged_into = ${customer}::uuid))`);
-    }
     if (filter.actorId) conditions.push(`a.actor_id = ${param(filter.actorId)}`);
     if (filter.since) conditions.push(`a.at >= ${param(filter.since)}`);
     if (filter.until) conditions.push(`a.at < ${param(filter.until)}`);
     if (beforeId) conditions.push(`a.id < ${param(beforeId)}::bigint`);
+    const max = param(limit);
+    if (filter.customerKey) {
+      const customer = param(filter.customerKey);
+      const rows = await this.db.query<AuditRow>(
+        `SELECT a.* FROM unnest(ARRAY[${customer}::uuid] || ARRAY(SELECT id FROM customer WHERE merged_into = ${customer}::uuid)) AS c(id)
+         CROSS JOIN LATERAL (
+           SELECT ${AUDIT_COLUMNS}, a.id AS newest FROM audit_entry a WHERE a.customer_id = c.id ${conditions.map((condition) => `AND ${condition}`).join(' ')}
+           ORDER BY a.id DESC LIMIT ${max}) a
+         ORDER BY a.newest DESC LIMIT ${max}`,
+        params,
+      );
+      return rows.map(toAuditEntry);
+    }
     const rows = await this.db.query<AuditRow>(
-      `SELECT ${AUDIT_COLUMNS} FROM audit_entry a ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT ${param(limit)}`,
+      `SELECT ${AUDIT_COLUMNS} FROM audit_entry a ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT ${max}`,
       params,
     );
     return rows.map(toAuditEntry);
