@@ -30,6 +30,9 @@ const RESPONSE_AT = `CASE
   WHEN e.kind = 'CALL' AND e.details->>'outcome' = 'ANSWERED' THEN e.occurred_at + make_interval(secs => coalesce((e.details->>'waitSeconds')::int, 0))
 END`;
 
+/** An inbound call, e-mail or message: what a case's contact count counts. */
+const INBOUND_CONTACT = `e.kind IN ('CALL','EMAIL','SOCIAL_MESSAGE') AND e.direction = 'INBOUND'`;
+
 /**
  * Works out every figure of these cases again from what they are made of, and stores it: status,
  * subject, agent, opening, resolution and reopenings from the history (in the order the changes
@@ -46,7 +49,7 @@ export async function recomputeCases(sql: Sql, caseKeys: readonly string[]): Pro
   );
   const events = await sql.query<EventFigures>(
     `SELECT e.case_id,
-            count(*) FILTER (WHERE e.kind IN ('CALL','EMAIL','SOCIAL_MESSAGE') AND e.direction = 'INBOUND')::int AS contacts,
+            count(*) FILTER (WHERE ${INBOUND_CONTACT})::int AS contacts,
             min(${RESPONSE_AT}) AS first_response,
             max(${RESPONSE_AT}) AS last_response,
             max(e.occurred_at) AS last_event,
@@ -106,7 +109,7 @@ export async function addEventsToCases(sql: Sql, eventKeys: readonly string[], c
   if (eventKeys.length === 0 || cases.length === 0) return cases;
   const moved = await sql.query<{ id: string }>(
     `WITH new_event AS (
-       SELECT e.case_id, e.kind, e.direction, e.channel, e.occurred_at, ${RESPONSE_AT} AS response_at
+       SELECT e.case_id, e.channel, e.occurred_at, ${INBOUND_CONTACT} AS inbound_contact, ${RESPONSE_AT} AS response_at
        FROM timeline_event e WHERE e.id = ANY($1::bigint[]) AND e.case_id = ANY($2::uuid[])
      ), added AS (
        -- One pass, per channel then per case: a join of two groupings was planned as a loop over
@@ -114,7 +117,7 @@ export async function addEventsToCases(sql: Sql, eventKeys: readonly string[], c
        SELECT p.case_id, sum(p.contacts)::int AS contacts, min(p.first_response) AS first_response, max(p.last_response) AS last_response,
               min(p.at) AS first_event, max(p.last_event) AS last_event, array_agg(p.channel ORDER BY p.at, p.channel) AS channels
        FROM (SELECT n.case_id, n.channel, min(n.occurred_at) AS at, max(n.occurred_at) AS last_event,
-                    count(*) FILTER (WHERE n.kind IN ('CALL','EMAIL','SOCIAL_MESSAGE') AND n.direction = 'INBOUND') AS contacts,
+                    count(*) FILTER (WHERE n.inbound_contact) AS contacts,
                     min(n.response_at) AS first_response, max(n.response_at) AS last_response
              FROM new_event n GROUP BY n.case_id, n.channel) p
        GROUP BY p.case_id
