@@ -98,7 +98,7 @@ describe('serviceMetrics', () => {
 
     const channel = (name: string) => all.byChannel.find((c: any) => c.channel === name);
     expect(all.byChannel.map((c: any) => c.channel)).toEqual(['PHONE', 'EMAIL', 'SOCIAL', 'CHAT', 'WEB']);
-    expect(channel('PHONE')).toMatchObject({ inboundContacts: 4, callsOffered: 4, casesOpened: 2, casesResolved: 2, averageFirstResponseSeconds: 20, messagesAnsweredRate: null, csat: null });
+    expect(channel('PHONE')).toMatchObject({ inboundContacts: 4, callsOffered: 4, casesOpened: 2, casesResolved: 2, averageFirstResponseSeconds: 20, medianFirstResponseSeconds: 20, messagesAnsweredRate: null, csat: null });
     expect(channel('EMAIL')).toMatchObject({ inboundContacts: 1, messagesAnsweredRate: 1, casesOpened: 0, callsOffered: 0, answeredRate: null });
     expect(channel('SOCIAL')).toMatchObject({ inboundContacts: 1, messagesAnsweredRate: 0, casesOpened: 1, casesResolved: 0, resolutionRate: 0, averageFirstResponseSeconds: null, medianFirstResponseSeconds: null });
     expect(channel('CHAT')).toMatchObject({ inboundContacts: 1, messagesAnsweredRate: 0, casesOpened: 0 });

@@ -16,8 +16,6 @@ export interface CheckedRange {
   buckets: { key: string; start: Date; end: Date }[];
 }
 
-const TRUNC: Record<MetricInterval, string> = { [MetricInterval.DAY]: 'day', [MetricInterval.WEEK]: 'week', [MetricInterval.MONTH]: 'month' };
-
 export function checkRange(range: MetricsRange): CheckedRange {
   const since = range.since;
   const until = range.until;
@@ -38,19 +36,23 @@ export function checkRange(range: MetricsRange): CheckedRange {
 }
 
 /**
- * SQL for the start of the interval a UTC timestamp (without time zone) falls in, to group by; a
- * constant without an interval. Grouped as a timestamp and only the groups turned into text
- * (`bucketKeySql`): formatting every row cost more than the rest of a metrics statement.
+ * How a statement groups moments by interval: adds the intervals' starts to its parameters (when
+ * the range has intervals) and answers SQL for the number (from 1) of the interval a moment falls
+ * in, a binary search of those starts; 1 without intervals. Truncating every row's moment to its
+ * interval (`date_trunc`, which reads its unit's name on each call) took a third of a case statement.
  */
-export function bucketSql(range: CheckedRange, utcTimestamp: string): string {
-  if (!range.interval) return `NULL::timestamp`;
-  return `date_trunc('${TRUNC[range.interval]}', ${utcTimestamp})`;
+export function bucketing(range: CheckedRange, params: unknown[]): (moment: string) => string {
+  if (!range.interval) return () => '1';
+  params.push(range.buckets.map((bucket) => bucket.start));
+  const starts = `$${params.length}::timestamptz[]`;
+  return (moment) => `width_bucket(${moment}, ${starts})`;
 }
 
-/** SQL for the key of a grouped `bucketSql` value, as `CheckedRange.buckets` names it ('' without an interval). */
-export function bucketKeySql(range: CheckedRange, grouped: string): string {
-  if (!range.interval) return `''`;
-  return `to_char(${grouped}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+/** The key of an interval `bucketing` numbered, as `CheckedRange.buckets` names it ('' without an interval). */
+export function bucketKey(range: CheckedRange, bucket: number): string {
+  const found = range.buckets[bucket - 1];
+  if (!found) throw new Error(`a metrics row fell outside the range's intervals (interval ${bucket})`);
+  return found.key;
 }
 
 /** Whole UTC days inside the range (read from the daily figures), and the partial ends (read raw). */
