@@ -349,30 +349,34 @@ export class EventRecorder {
     }
   }
 
-  /** Inserts with ids taken up front, so each stored row is known to belong to its item. */
+  /**
+   * Inserts with ids taken before the insert, in the same statement, so each stored row is known
+   * to belong to its item (a row a concurrent transaction stored first is skipped, and RETURNING
+   * does not say which item a row came from).
+   */
   private async insertEvents(
     sql: Sql,
     items: { index: number; event: ValidatedEvent; customerKey: string; originKey: string | null; placement: Placement | null }[],
   ): Promise<Map<number, RecordEventPayload>> {
     if (items.length === 0) return new Map();
-    const ids = (await sql.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('timeline_event', 'id'))::text AS id FROM generate_series(1, $1)`, [items.length])).map(
-      (r) => r.id,
-    );
     const column = <T>(pick: (item: (typeof items)[number]) => T) => items.map(pick);
-    const rows = await sql.query<TimelineEventRow>(
-      `WITH inserted AS (
+    const rows = await sql.query<TimelineEventRow & { item: string }>(
+      `WITH wanted AS MATERIALIZED (
+         SELECT nextval(pg_get_serial_sequence('timeline_event', 'id')) AS id, w.*
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[], $11::uuid[], $12::uuid[], $13::text[])
+              WITH ORDINALITY AS w(customer_id, kind, channel, occurred_at, direction, summary, source, external_id, agent_id, details, origin_customer_id, case_id, case_rule, item)
+       ),
+       inserted AS (
          INSERT INTO timeline_event AS e (id, customer_id, kind, channel, occurred_at, direction, summary, source, external_id, agent_id, details, origin_customer_id, case_id, case_rule)
          OVERRIDING SYSTEM VALUE
-         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::uuid[],
-                              $13::uuid[], $14::text[])
+         SELECT id, customer_id, kind, channel, occurred_at, direction, summary, source, external_id, agent_id, details, origin_customer_id, case_id, case_rule FROM wanted ORDER BY item
          ON CONFLICT ((coalesce(source, '')), external_id) WHERE external_id IS NOT NULL DO NOTHING
          RETURNING *
        ),
        -- The webhook outbox, in the same statement: committed with the events or not at all.
        ${eventDeliveriesCte('webhook_deliveries', 'inserted')}
-       SELECT ${EVENT_COLUMNS} FROM inserted e`,
+       SELECT ${EVENT_COLUMNS}, w.item::text AS item FROM inserted e JOIN wanted w ON w.id = e.id`,
       [
-        ids,
         column((i) => i.customerKey),
         column((i) => i.event.kind),
         column((i) => i.event.channel),
@@ -388,8 +392,7 @@ export class EventRecorder {
         column((i) => i.placement?.rule ?? null),
       ],
     );
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return new Map(items.flatMap((item, i) => (byId.has(ids[i]) ? [[item.index, storedPayload(byId.get(ids[i])!, true)] as const] : [])));
+    return new Map(rows.map(({ item, ...row }) => [items[Number(item) - 1].index, storedPayload(row, true)] as const));
   }
 
   private async storedByExternalId(sql: Sql, events: ValidatedEvent[]): Promise<Map<string, TimelineEventRow>> {
