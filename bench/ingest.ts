@@ -159,7 +159,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   ];
   type Figures = { events: number; seconds: number; ms: number[]; serverCpu: number | null; machineCpu: number | null };
   const compared = new Map<string, Figures>(runs.map((run) => [run.name, { events: 0, seconds: 0, ms: [], serverCpu: null, machineCpu: null }]));
-  const batchSubscriber = { expected: 0, received: 0, duplicates: 0, drainedMs: 0 };
+  const batchSubscriber = { expected: 0, received: 0, duplicates: 0, drainedMs: 0, endedBy: [] as string[] };
   // In COMPARE_ROUNDS rounds, each taking every run in turn, so that the machine's drift falls on all alike.
   for (let round = 0; round < COMPARE_ROUNDS; round++) {
     for (const [i, run] of runs.entries()) {
@@ -193,6 +193,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
         batchSubscriber.received += follower.received.length;
         batchSubscriber.duplicates += follower.received.length - new Set(follower.received).size;
         batchSubscriber.drainedMs = Math.max(batchSubscriber.drainedMs, performance.now() - ended);
+        batchSubscriber.endedBy.push(...follower.endedBy);
         await follower.dispose();
       }
     }
@@ -267,9 +268,10 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
     ]),
     ['recordEvents with a subscriber following every customer: share of the throughput alone', '>= 90 %', `${Math.round(subscribedShare * 100)} %`],
     [
-      'that subscriber: events received of those created, duplicates, caught up after the last batch',
+      'that subscriber: events received of those created, duplicates, caught up after the last batch (or ended by the server)',
       'all, 0',
-      `${batchSubscriber.received} of ${batchSubscriber.expected}, ${batchSubscriber.duplicates}, ${seconds(batchSubscriber.drainedMs)}`,
+      `${batchSubscriber.received} of ${batchSubscriber.expected}, ${batchSubscriber.duplicates}, ` +
+        (batchSubscriber.endedBy.length ? `ended ${batchSubscriber.endedBy.length}× (${[...new Set(batchSubscriber.endedBy)].join('; ')})` : seconds(batchSubscriber.drainedMs)),
     ],
     ['requests answered TIMEOUT or SERVICE_UNAVAILABLE (sent again), this build', '0', `${(timedOut.get(contenders[0].server.url) ?? 0) + (timedOut.get(second.url) ?? 0)}`],
     ...contenders.slice(1).map(({ name, server }): Finding => [`requests answered TIMEOUT or SERVICE_UNAVAILABLE (sent again), ${name}`, '', `${timedOut.get(server.url) ?? 0}`]),
@@ -319,23 +321,37 @@ function callInput(n: number): Record<string, unknown> {
 
 /**
  * A WebSocket subscriber of `timelineEventAdded` for every customer (which takes ADMIN), on the
- * server at `wsUrl`: the stream cursor of each event it receives, in order of arrival.
+ * server at `wsUrl`: the stream cursor of each event it receives, in order of arrival, and why
+ * the server ended its subscription if it did (such as SUBSCRIBER_TOO_SLOW).
  */
-async function followEveryCustomer(wsUrl: string, adminKey: string, cleanup: Cleanup): Promise<{ received: string[]; dispose: () => Promise<void> }> {
+async function followEveryCustomer(wsUrl: string, adminKey: string, cleanup: Cleanup): Promise<{ received: string[]; endedBy: string[]; dispose: () => Promise<void> }> {
   const received: string[] = [];
+  const endedBy: string[] = [];
   const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${adminKey}` } });
   const dispose = () => client.dispose() as Promise<void>;
   cleanup.add('close a subscriber', dispose);
+  let live = false;
   await new Promise<void>((resolve, reject) => {
     const off = client.on('connected', () => {
       off();
       // The subscription is started after the connection: give it a moment to be listening.
-      setTimeout(resolve, 200);
+      setTimeout(() => {
+        live = true;
+        resolve();
+      }, 200);
     });
     client.subscribe<{ timelineEventAdded: { streamCursor: string } }>(
       { query: `subscription { timelineEventAdded { streamCursor } }` },
-      { next: (item) => item.data && received.push(item.data.timelineEventAdded.streamCursor), error: reject, complete: () => undefined },
+      {
+        next: (item) => item.data && received.push(item.data.timelineEventAdded.streamCursor),
+        error: (error) => {
+          if (!live) return reject(error);
+          const errors = Array.isArray(error) ? (error as { extensions?: { reason?: string; code?: string } }[]) : [];
+          endedBy.push(errors.map((e) => e.extensions?.reason ?? e.extensions?.code ?? 'error').join(', ') || String(error));
+        },
+        complete: () => undefined,
+      },
     );
   });
-  return { received, dispose };
+  return { received, endedBy, dispose };
 }

@@ -6,8 +6,13 @@ import path from 'node:path';
  * (the variable named beside it), and the schema describes these defaults.
  */
 export const SUBSCRIPTION_DEFAULTS = {
-  /** Undelivered items a subscription may leave waiting when more arrive (SUBSCRIPTION_MAX_QUEUED). */
-  maxQueued: 1000,
+  /**
+   * Undelivered items a subscription may leave waiting when more arrive (SUBSCRIPTION_MAX_QUEUED).
+   * Ten full recordEvents batches: a subscriber following every customer during an import from
+   * several writers was ended at 1000, one batch still waiting when the next committed. Waiting
+   * items are references to events every subscriber shares, not copies.
+   */
+  maxQueued: 10_000,
   /** Unsent bytes on one socket beyond which a new item ends its subscription (WS_MAX_BUFFERED_BYTES). */
   maxBufferedBytes: 8 * 1024 * 1024,
   /** Subscriptions one connection may hold at once (WS_MAX_SUBSCRIPTIONS_PER_CONNECTION). */
