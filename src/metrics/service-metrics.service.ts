@@ -142,8 +142,8 @@ export class ServiceMetricsService {
     );
   }
 
-  // Durations are summed (and their median taken) as intervals, and turned into seconds once per
-  // group: date_part reads its unit's name on every call, which cost a fifth of a statement per row.
+  // Durations are summed (and their median taken) as intervals and turned into seconds once per
+  // group: date_part reads its unit's name on every call, and once per row that was a fifth of the statement.
   private async casesOpened(range: CheckedRange) {
     const params: unknown[] = [range.since, range.until, range.channels];
     const bucket = bucketing(range, params);
@@ -162,7 +162,8 @@ export class ServiceMetricsService {
   /**
    * The median first response of the cases opened in the range, for the whole range, per channel
    * and per interval (not per both: nothing shows that). Medians cannot be hashed or added up,
-   * so this sorts; only the cases that had a response are read, a third of them in the demo data.
+   * so this sorts; only the cases that had a response are read (a third of them in the benchmark's
+   * 90 days).
    */
   private async firstResponseMedians(range: CheckedRange) {
     const params: unknown[] = [range.since, range.until, range.channels];
