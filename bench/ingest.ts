@@ -216,7 +216,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   const coercion = summarise(coercions.slice(5));
 
   // Single events with a subscriber following every customer.
-  const { received } = await followEveryCustomer(served.url.replace(/^http/, 'ws'), admin, cleanup);
+  const { received, endedBy } = await followEveryCustomer(served.url.replace(/^http/, 'ws'), admin, cleanup);
   const calls = new Map(contenders.map(({ name }) => [name, { ms: [] as number[], count: 0, seconds: 0, notifies: [] as string[], serverCpu: 0, machineCpu: 0 }]));
   const cursors: string[] = [];
   for (let round = 0; round < SINGLE_ROUNDS; round++) {
@@ -292,7 +292,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
         [`NOTIFYs per second during the calls, ${name}: max / mean, per round`, '', figures.notifies.join(', ')],
       ];
     }),
-    ['subscriber: calls missed, out of stream order', '0, 0', `${missed}, ${inOrder ? 0 : 'some'}`],
+    ['subscriber: calls missed, out of stream order', '0, 0', `${missed}, ${inOrder ? 0 : 'some'}${endedBy.length ? ` (ended by the server: ${[...new Set(endedBy)].join('; ')})` : ''}`],
   ];
   console.log(`\n${formatTable(['figure', 'goal', 'measured'], rows)}`);
   return rows;
