@@ -339,16 +339,6 @@ export class RealtimeHub {
   }
 
   private async dispatchChange(message: CustomerChangeMessage): Promise<void> {
-    const change = Object.assign(new CustomerChange(), {
-      kind: message.kind,
-      customerKey: message.customerKey,
-      survivorKey: message.survivorKey ?? null,
-      mergedKey: message.mergedKey ?? null,
-      customerId: toGlobalId('Customer', message.customerKey),
-      survivorId: message.survivorKey ? toGlobalId('Customer', message.survivorKey) : null,
-      mergedId: message.mergedKey ? toGlobalId('Customer', message.mergedKey) : null,
-      occurredAt: new Date(message.occurredAt),
-    });
     // Subscribers follow merges. An unmerge first sends those that came through the restored
     // customer back to it, so they hear of their own unmerge; a merge tells the merged customer's
     // subscribers before they move on to the survivor.
@@ -359,7 +349,21 @@ export class RealtimeHub {
         ...(this.changeSubscribers.byCustomer.get(message.survivorKey) ?? []),
       ]);
     }
-    for (const subscriber of this.changeSubscribers.matching(message.customerKey)) subscriber.offer(change, this.round);
+    // Made only for someone: an import announces thousands of new customers that nobody follows.
+    const listeners = [...this.changeSubscribers.matching(message.customerKey)];
+    if (listeners.length > 0) {
+      const change = Object.assign(new CustomerChange(), {
+        kind: message.kind,
+        customerKey: message.customerKey,
+        survivorKey: message.survivorKey ?? null,
+        mergedKey: message.mergedKey ?? null,
+        customerId: toGlobalId('Customer', message.customerKey),
+        survivorId: message.survivorKey ? toGlobalId('Customer', message.survivorKey) : null,
+        mergedId: message.mergedKey ? toGlobalId('Customer', message.mergedKey) : null,
+        occurredAt: new Date(message.occurredAt),
+      });
+      for (const subscriber of listeners) subscriber.offer(change, this.round);
+    }
     if (message.kind === CustomerChangeKind.MERGED && about && message.mergedKey && message.survivorKey) {
       this.timelineSubscribers.follow(message.mergedKey, message.survivorKey);
       this.changeSubscribers.follow(message.mergedKey, message.survivorKey);
