@@ -127,8 +127,7 @@ export class ServiceMetricsService {
   private async messages(range: CheckedRange): Promise<{ bucket: number; channel: string; messages: number; answered: number }[]> {
     // A message's case was active when it came, so only cases active since the range began are
     // read (by last activity, joined by hash), not one looked up per message.
-    const params: unknown[] = [range.since, range.until, range.channels];
-    const bucket = bucketing(range, params);
+    const { params, bucket } = rangeParameters(range);
     return analyticQuery(
       this.db,
       `SELECT b AS bucket, channel, count(*)::int AS messages, count(*) FILTER (WHERE answered)::int AS answered
@@ -145,8 +144,7 @@ export class ServiceMetricsService {
   // Durations are summed (and their median taken) as intervals and turned into seconds once per
   // group: date_part reads its unit's name on every call, and once per row that was a fifth of the statement.
   private async casesOpened(range: CheckedRange) {
-    const params: unknown[] = [range.since, range.until, range.channels];
-    const bucket = bucketing(range, params);
+    const { params, bucket } = rangeParameters(range);
     return analyticQuery<{ bucket: number; channel: string | null; opened: number; resolved_now: number; reopened: number; responded: number; first_response_sum: number | null }>(
       this.db,
       `SELECT b AS bucket, ch AS channel, count(*)::int AS opened, count(resolved_at)::int AS resolved_now, count(*) FILTER (WHERE reopen_count > 0)::int AS reopened,
@@ -166,8 +164,7 @@ export class ServiceMetricsService {
    * 90 days).
    */
   private async firstResponseMedians(range: CheckedRange) {
-    const params: unknown[] = [range.since, range.until, range.channels];
-    const bucket = bucketing(range, params);
+    const { params, bucket } = rangeParameters(range);
     return analyticQuery<{ bucket: number | null; channel: string | null; gb: number; gc: number; median: number | null }>(
       this.db,
       `SELECT ${range.interval ? 'b' : 'NULL::int'} AS bucket, ch AS channel, ${range.interval ? 'GROUPING(b)' : '1'} AS gb, GROUPING(ch) AS gc,
@@ -181,8 +178,7 @@ export class ServiceMetricsService {
   }
 
   private async casesResolved(range: CheckedRange) {
-    const params: unknown[] = [range.since, range.until, range.channels];
-    const bucket = bucketing(range, params);
+    const { params, bucket } = rangeParameters(range);
     return analyticQuery<{ bucket: number; channel: string | null; resolved: number; resolution_sum: number; first_contact: number }>(
       this.db,
       `SELECT b AS bucket, channel, count(*)::int AS resolved, date_part('epoch', sum(resolution)) AS resolution_sum,
@@ -195,6 +191,12 @@ export class ServiceMetricsService {
       params,
     );
   }
+}
+
+/** What the message and case statements start with ($1 since, $2 until, $3 channels), and how each groups moments by interval. */
+function rangeParameters(range: CheckedRange): { params: unknown[]; bucket: (moment: string) => string } {
+  const params: unknown[] = [range.since, range.until, range.channels];
+  return { params, bucket: bucketing(range, params) };
 }
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
