@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -9,10 +8,11 @@ import { createDataSource } from '../src/db/data-source';
 import { migrate } from '../src/db/migrate';
 import { toGlobalId } from '../src/relay/global-id';
 import { createBenchKey, Role } from './bench-credentials';
-import { startBenchServer } from './bench-database';
+import { freePort, startBenchServer } from './bench-database';
 import { Cleanup } from './cleanup';
 import { cpuSecondsOf, rssOf, sum } from './process-stats';
 import { formatTable } from './stats';
+import { printStatementProfile, resetStatementProfile } from './statement-profile';
 import type { WriterInput, WriterMessage } from './event-writer-worker';
 import type { Subscriber, WorkerCommand, WorkerInput, WorkerMessage } from './subscriber-worker';
 
@@ -33,7 +33,8 @@ import type { Subscriber, WorkerCommand, WorkerInput, WorkerMessage } from './su
  *
  * `npm run bench:subscriptions`. BENCH_SUBSCRIBERS (1000), BENCH_RATE events/s (500),
  * BENCH_SECONDS (30), BENCH_FIREHOSE (10), BENCH_BATCH events per transaction (1),
- * BENCH_PROCESSES (2), BENCH_CLIENT_THREADS (2), BENCH_DATABASE_URL (else an embedded PostgreSQL).
+ * BENCH_PROCESSES (2), BENCH_CLIENT_THREADS (2), BENCH_DATABASE_URL (else an embedded PostgreSQL),
+ * BENCH_SQL_TOP (the statements that took PostgreSQL most time during the run).
  * Everything listens on 127.0.0.1 only.
  */
 
@@ -185,6 +186,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
       `in ${threads.length} client thread${threads.length === 1 ? '' : 's'}, connected and live in ${seconds(performance.now() - connectStarted)}`,
   );
   received.subscribers.length = received.events.length = received.atMs.length = 0;
+  await resetStatementProfile(database.url);
   const memoryBefore = servers.map((s) => rssOf(s.child.pid!));
   const backendCpuBefore = new Map<number, number>(
     (await db.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)).map((r: { pid: number }) => [r.pid, cpuSecondsOf(r.pid)]),
@@ -210,6 +212,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   };
   await sleep(DRAIN_MS);
   clearInterval(memorySampler);
+  await printStatementProfile(database.url, 'the timed run and its drain (BENCH_SQL_TOP)');
   const memoryAfter = servers.map((s) => rssOf(s.child.pid!));
 
   // Count: each subscriber should have every committed event of its customer (firehose: all).
@@ -331,17 +334,6 @@ async function startServerProcess(databaseUrl: string, cleanup: Cleanup): Promis
     await sleep(100);
   }
   return { child, url };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function intFromEnv(name: string, fallback: number): number {
