@@ -66,12 +66,15 @@ export abstract class LiveQueue<T> implements AsyncIterableIterator<T> {
         throw failure;
       }
       if (this.ended) return { done: true, value: undefined };
-      let ready: { item: T } | null;
-      try {
-        ready = await this.nextReady();
-      } catch (error) {
-        this.end();
-        throw error;
+      let ready: { item: T } | null = null;
+      // Live items are handed out without a turn through nextReady: one promise fewer per item.
+      if (this.hasEarlierItems()) {
+        try {
+          ready = await this.nextReady();
+        } catch (error) {
+          this.end();
+          throw error;
+        }
       }
       // Ended or failed while reading: start over to report that instead.
       if (this.failure || this.ended) continue;
@@ -133,6 +136,11 @@ export abstract class LiveQueue<T> implements AsyncIterableIterator<T> {
       return;
     }
     this.queue.push(item);
+  }
+
+  /** Whether items that come before the live queue (a replay) may still be read: nextReady is asked only then. */
+  protected hasEarlierItems(): boolean {
+    return false;
   }
 
   /** Phase-specific source of items that come before the live queue (the replay), if any. */

@@ -68,6 +68,10 @@ export class TimelineSubscription extends LiveQueue<TimelineEvent> {
     this.push(event, round);
   }
 
+  protected override hasEarlierItems(): boolean {
+    return this.phase === 'replay';
+  }
+
   protected override async nextReady(): Promise<{ item: TimelineEvent } | null> {
     while (this.phase === 'replay' && !this.isEnded) {
       const event = this.page.shift();

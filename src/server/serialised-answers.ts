@@ -4,31 +4,43 @@ import type { FormattedExecutionResult } from 'graphql';
 const PLACEHOLDER = '\u0000';
 const FRAME_TAIL = `,"payload":${JSON.stringify(PLACEHOLDER)}}`;
 
-/** The JSON text of the answer whose placeholder was written last; taken by the frame that follows. */
-let placed: string | null = null;
+/** The answer whose placeholder was written last; its bytes are taken by the frame that follows. */
+let placed: SerialisedAnswer | null = null;
 
 /**
  * A subscription answer written as JSON once, however many subscribers it is sent to.
  *
  * graphql-ws writes each frame with JSON.stringify, so a payload's JSON cannot be handed to it
  * ready-made. This payload writes itself as a placeholder string instead, and the socket's send
- * (writeFramesByTurn) puts the text in its place with `withAnswerText`: graphql-ws stringifies a
- * frame and sends it in the same synchronous step, so the text always belongs to that frame.
+ * (writeFramesByTurn) puts the answer's bytes in its place with `withAnswerText`: graphql-ws
+ * stringifies a frame and sends it in the same synchronous step, so the bytes always belong to
+ * that frame. The bytes are UTF-8 once for all: each subscriber's frame is its own short head
+ * (its subscription id) copied before them, not the answer's text encoded again.
  */
 export class SerialisedAnswer {
-  private text: string | null = null;
+  private frameEnd: Buffer | null = null;
 
   constructor(readonly answer: FormattedExecutionResult) {}
 
   toJSON(): string {
-    placed = this.text ??= JSON.stringify(this.answer);
+    placed = this;
     return PLACEHOLDER;
+  }
+
+  /** `,"payload":<the answer's JSON>}` as UTF-8, made on first use. */
+  bytes(): Buffer {
+    return (this.frameEnd ??= Buffer.from(`,"payload":${JSON.stringify(this.answer)}}`));
   }
 }
 
-/** The frame as sent: the answer's text in place of its placeholder (any other frame as it is). */
-export function withAnswerText(frame: string): string {
-  const text = placed;
+/** The frame as sent: the answer's bytes in place of its placeholder (any other frame as it is). */
+export function withAnswerText(frame: string): string | Buffer {
+  const answer = placed;
   placed = null;
-  return text !== null && frame.endsWith(FRAME_TAIL) ? `${frame.slice(0, -FRAME_TAIL.length)},"payload":${text}}` : frame;
+  if (answer === null || !frame.endsWith(FRAME_TAIL)) return frame;
+  const head = frame.slice(0, -FRAME_TAIL.length);
+  const end = answer.bytes();
+  const bytes = Buffer.allocUnsafe(Buffer.byteLength(head) + end.length);
+  end.copy(bytes, bytes.write(head));
+  return bytes;
 }

@@ -16,6 +16,12 @@ export interface SharedItemResult {
   sent?: SerialisedAnswer;
 }
 
+/** One execution of an item for a shape: its promise, and its outcome once it has one. */
+interface Execution {
+  readonly promise: Promise<SharedItemResult>;
+  settled: SharedItemResult | null;
+}
+
 /**
  * The shape of a subscription: everything its items' answers depend on besides the item itself.
  * The document, operation and variables say what is asked; the credential's scopes say what it
@@ -33,7 +39,7 @@ export function subscriptionShape(viewer: Viewer, query: string, operationName: 
  * executed for it. Results are keyed by the item object and let go with it.
  */
 export class SharedSubscriptionResults {
-  private readonly byItem = new WeakMap<object, Map<string, Promise<SharedItemResult>>>();
+  private readonly byItem = new WeakMap<object, Map<string, Execution>>();
   private readonly ofResult = new WeakMap<ExecutionResult, SharedItemResult>();
   /** Executions run and answers reused, since start (for tests and benchmarks). */
   readonly stats = { executed: 0, reused: 0 };
@@ -60,7 +66,8 @@ export class SharedSubscriptionResults {
         const step = await source.next();
         if (step.done) return { done: true, value: undefined };
         try {
-          return { done: false, value: await answer(step.value) };
+          const value = answer(step.value);
+          return { done: false, value: value instanceof Promise ? await value : value };
         } catch (error) {
           await close();
           throw error;
@@ -83,23 +90,41 @@ export class SharedSubscriptionResults {
     return this.ofResult.get(result);
   }
 
-  private async answer(item: unknown, shape: string, args: ExecutionArgs): Promise<ExecutionResult> {
-    if (typeof item !== 'object' || item === null) return (await this.execute(item, args)).result;
+  /**
+   * The item's answer for this shape: the execution already made for it (the result itself once
+   * it has settled, so the 99 other subscribers of an event wait for no promise), or a new one.
+   */
+  private answer(item: unknown, shape: string, args: ExecutionArgs): ExecutionResult | Promise<ExecutionResult> {
+    if (typeof item !== 'object' || item === null) return this.execute(item, args).promise.then((shared) => shared.result);
     let shapes = this.byItem.get(item);
     if (!shapes) this.byItem.set(item, (shapes = new Map()));
-    let shared = shapes.get(shape);
-    if (shared) this.stats.reused++;
+    let execution = shapes.get(shape);
+    if (execution) this.stats.reused++;
     else {
-      shared = this.execute(item, args);
-      shapes.set(shape, shared);
+      execution = this.execute(item, args);
+      shapes.set(shape, execution);
     }
-    return (await shared).result;
+    return execution.settled ? execution.settled.result : execution.promise.then((shared) => shared.result);
   }
 
-  private async execute(item: unknown, args: ExecutionArgs): Promise<SharedItemResult> {
+  private execute(item: unknown, args: ExecutionArgs): Execution {
     this.stats.executed++;
     const context = args.contextValue as RequestContext;
-    const result = await execute({ ...args, rootValue: item });
+    let result: ExecutionResult | Promise<ExecutionResult>;
+    try {
+      result = execute({ ...args, rootValue: item });
+    } catch (error) {
+      return { settled: null, promise: Promise.reject(error) };
+    }
+    if (result instanceof Promise) {
+      const execution: Execution = { settled: null, promise: result.then((done) => (execution.settled = this.share(done, context))) };
+      return execution;
+    }
+    const settled = this.share(result, context);
+    return { settled, promise: Promise.resolve(settled) };
+  }
+
+  private share(result: ExecutionResult, context: RequestContext): SharedItemResult {
     // What this execution showed is audited for every subscriber it is sent to, not only for
     // the one whose context ran it.
     const shared: SharedItemResult = { result, shown: context.audit.drain().shown };

@@ -16,10 +16,11 @@ type Send = (data: unknown, options?: object, cb?: (error?: Error) => void) => v
  *   a socket sends in one turn go out in one write (the transport is corked until the turn ends).
  *   Above it, graphql-ws waits for the write as before, so a slow reader still holds its items
  *   back and the live queue's bound on unsent bytes still ends it.
- * - `expand` turns the frame text graphql-ws made into the text that is sent (for answers whose
- *   JSON is made once for every subscriber of a shape).
+ * - `expand` turns the frame text graphql-ws made into what is sent: the same text, or the frame's
+ *   UTF-8 bytes (for answers whose JSON is made once for every subscriber of a shape), which still
+ *   go out as a text frame.
  */
-export function writeFramesByTurn(socket: WebSocket, transport: net.Socket, expand: (frame: string) => string): void {
+export function writeFramesByTurn(socket: WebSocket, transport: net.Socket, expand: (frame: string) => string | Buffer): void {
   const send = socket.send.bind(socket) as Send;
   let corked = false;
   const uncork = () => {
@@ -27,8 +28,10 @@ export function writeFramesByTurn(socket: WebSocket, transport: net.Socket, expa
     transport.uncork();
   };
   socket.send = ((data: unknown, optionsOrCallback?: object | ((error?: Error) => void), callback?: (error?: Error) => void) => {
-    const [options, cb] = typeof optionsOrCallback === 'function' ? [{}, optionsOrCallback as (error?: Error) => void] : [optionsOrCallback, callback];
+    const [given, cb] = typeof optionsOrCallback === 'function' ? [{}, optionsOrCallback as (error?: Error) => void] : [optionsOrCallback, callback];
     const frame = typeof data === 'string' ? expand(data) : data;
+    // A text frame expanded to bytes is still sent as text.
+    const options = typeof data === 'string' && typeof frame !== 'string' ? { ...given, binary: false } : given;
     if (!corked && socket.readyState === socket.OPEN) {
       corked = true;
       transport.cork();

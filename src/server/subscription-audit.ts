@@ -8,13 +8,23 @@ const MAX_HELD = 10_000;
 /** Audit entries written by one statement at most. */
 const STATEMENT_ENTRIES = 1000;
 
+interface PendingEntries {
+  viewer: Viewer;
+  operationName: string | null;
+  /** Customers shown, each with the first field that showed it. */
+  shown: Map<string, string>;
+  /** The list added last: a frame of an item this credential was already sent adds nothing new. */
+  lastAdded: readonly (readonly [string, string])[] | null;
+}
+
 /**
  * Subscription items that showed personal data in clear are audited too, but an item a second
  * to each of thousands of subscribers cannot cost a statement each: what each credential was
  * shown is gathered (each customer once per field) and written every few seconds.
  */
 export class SubscriptionAudit {
-  private readonly pending = new Map<string, { viewer: Viewer; operationName: string | null; shown: Map<string, string> }>();
+  /** What each credential was shown, by credential id and operation name. */
+  private readonly pending = new Map<string, Map<string | null, PendingEntries>>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -22,11 +32,18 @@ export class SubscriptionAudit {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * Called for every frame sent: the consoles and tools sharing a credential are sent the same
+   * item's `shown` list, which is gathered once for them.
+   */
   add(viewer: Viewer, operationName: string | null, shown: readonly (readonly [string, string])[]): void {
     if (shown.length === 0) return;
-    const key = `${viewer.id}\u0000${operationName ?? ''}`;
-    let entry = this.pending.get(key);
-    if (!entry) this.pending.set(key, (entry = { viewer, operationName, shown: new Map() }));
+    let byOperation = this.pending.get(viewer.id);
+    if (!byOperation) this.pending.set(viewer.id, (byOperation = new Map()));
+    let entry = byOperation.get(operationName);
+    if (!entry) byOperation.set(operationName, (entry = { viewer, operationName, shown: new Map(), lastAdded: null }));
+    if (entry.lastAdded === shown) return;
+    entry.lastAdded = shown;
     for (const [customer, field] of shown) if (!entry.shown.has(customer)) entry.shown.set(customer, field);
     if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
@@ -37,7 +54,7 @@ export class SubscriptionAudit {
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const held = [...this.pending.values()];
+    const held = [...this.pending.values()].flatMap((byOperation) => [...byOperation.values()]);
     this.pending.clear();
     // Written STATEMENT_ENTRIES customers at a time, each part's records grouped into one INSERT
     // by the audit log: one statement for everything 10,000 subscribers were shown in a few

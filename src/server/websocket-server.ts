@@ -84,7 +84,8 @@ export function attachSubscriptionServer(options: {
   const subscriptionAudit = new SubscriptionAudit(services.auditLog, log);
   const sharedResults = new SharedSubscriptionResults();
   const documents = new CheckedDocuments(schema);
-  const shapes = new WeakMap<object, string>();
+  /** Each subscription's shape (what its items' answers depend on) and operation name, by its context. */
+  const shapes = new WeakMap<object, { shape: string; operationName: string | null }>();
   const closeForCredential = (socket: WebSocket, why: string) => socket.close(4403, why);
   // Revoked or expired keys: every socket they hold is closed within KEY_CACHE_MS, whichever process revoked them.
   const sweep = setInterval(async () => {
@@ -190,13 +191,13 @@ export function attachSubscriptionServer(options: {
         const contextValue = createRequestContext({ services, realtime: hub, log, scope, viewer, socket: ctx.extra.socket });
         contextValue.info.operation = 'subscription';
         contextValue.info.requestedCost = checked.cost;
-        shapes.set(contextValue, subscriptionShape(viewer, payload.query, payload.operationName, payload.variables));
+        shapes.set(contextValue, { shape: subscriptionShape(viewer, payload.query, payload.operationName, payload.variables), operationName: operation.name?.value ?? null });
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       subscribe: async (args) => {
         const scope = (args.contextValue as RequestContext).info.scope!;
         try {
-          return await runInScope(scope, () => sharedResults.subscribe(args, shapes.get(args.contextValue as object)!));
+          return await runInScope(scope, () => sharedResults.subscribe(args, shapes.get(args.contextValue as object)!.shape));
         } finally {
           // The deadline bounds the subscribe phase; a subscription then lives as long as it is wanted.
           scope.deadline = Number.POSITIVE_INFINITY;
@@ -214,10 +215,7 @@ export function attachSubscriptionServer(options: {
         const context = args.contextValue as RequestContext;
         const shared = sharedResults.sharedOf(result);
         if (!shared) throw new Error('a subscription item was not answered through the shared results');
-        if (shared.shown.length > 0) {
-          const operationName = payload.operationName ?? getOperationAST(args.document, args.operationName)?.name?.value ?? null;
-          subscriptionAudit.add(context.viewer, operationName, shared.shown);
-        }
+        if (shared.shown.length > 0) subscriptionAudit.add(context.viewer, shapes.get(context)?.operationName ?? null, shared.shown);
         // The same for every subscriber of the shape (the errors and the cost report depend only
         // on it), and written as JSON once. graphql-ws sends whatever object is returned here.
         return (shared.sent ??= new SerialisedAnswer({
