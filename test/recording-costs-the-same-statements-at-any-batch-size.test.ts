@@ -9,6 +9,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 const RECORD_EVENTS = `mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created ${USER_ERRORS} } } }`;
+const RECORD_CALL = `mutation ($input: RecordCallInput!) { recordCall(input: $input) { event { id } ${USER_ERRORS} } }`;
 
 async function statementsOf(events: Record<string, unknown>[]): Promise<number> {
   const answer = await server.graphql(RECORD_EVENTS, { input: { events } });
@@ -22,8 +23,8 @@ describe('recording a batch', () => {
     const twenty = await statementsOf(callsFromNewPeople(20));
     const thousand = await statementsOf(callsFromNewPeople(1000));
     expect(thousand).toBe(twenty);
-    // Reads, customers and their identifiers, cases, events, rollups, stream positions, notifications, audit.
-    expect(thousand).toBeLessThanOrEqual(26);
+    // Reads, customers and their identifiers, cases, events, the read models (one statement), stream positions, notifications, audit.
+    expect(thousand).toBeLessThanOrEqual(25);
   });
 
   it("moves the figures of cases that only took later contacts on in one statement, where earlier ones work them out again", async () => {
@@ -36,5 +37,17 @@ describe('recording a batch', () => {
     const earlier = await statementsOf(again('2026-04-01T07:00:00Z'));
     // Earlier: the one statement finds them behind, then the cases' history and events are read and the cases written.
     expect(earlier - later).toBe(3);
+  });
+
+  it('of one call from a known customer costs one recording transaction of fixed statements, read models in one', async () => {
+    const [{ call: first }] = callsFromNewPeople(1);
+    await statementsOf([{ call: first }]);
+    const answer = await server.graphql(RECORD_CALL, { input: { ...(first as object), occurredAt: '2026-04-01T09:00:00Z', externalId: unique('again') } });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.recordCall.userErrors).toEqual([]);
+    // The recording transaction (the replay check, the customer by its identifier, its cases
+    // under their lock, the event, the case moved on, the read models, the stream position) and
+    // the audit entry: 15 before the daily figures and customer activity shared one statement.
+    expect(answer.extensions!.sqlStatements).toBe(14);
   });
 });

@@ -3,18 +3,15 @@ import type { Sql } from '../db/database';
 /**
  * Each customer's first and last event (`customer_activity`), so that counting the customers
  * active in a range does not read every event of it. Recordings widen it in their transaction
- * (rows taken in customer order, so concurrent recordings never deadlock on it); merges and
- * unmerges, which move events between customers, work it out again from the events.
+ * with this statement (parameters `customers`, uuid[], and `at`, timestamptz[], one pair per
+ * event; rows taken in customer order, so concurrent recordings never deadlock on it); merges
+ * and unmerges, which move events between customers, work it out again from the events.
  */
-export async function widenCustomerActivity(sql: Sql, events: readonly { customerKey: string; occurredAt: Date }[]): Promise<void> {
-  if (events.length === 0) return;
-  await sql.query(
-    `INSERT INTO customer_activity AS a (customer_id, first_event_at, last_event_at)
-     SELECT customer_id, min(at), max(at) FROM unnest($1::uuid[], $2::timestamptz[]) AS e(customer_id, at)
+export function activityWidening(customers: string, at: string): string {
+  return `INSERT INTO customer_activity AS a (customer_id, first_event_at, last_event_at)
+     SELECT customer_id, min(at), max(at) FROM unnest(${customers}::uuid[], ${at}::timestamptz[]) AS e(customer_id, at)
      GROUP BY customer_id ORDER BY customer_id
-     ON CONFLICT (customer_id) DO UPDATE SET first_event_at = least(a.first_event_at, excluded.first_event_at), last_event_at = greatest(a.last_event_at, excluded.last_event_at)`,
-    [events.map((e) => e.customerKey), events.map((e) => e.occurredAt)],
-  );
+     ON CONFLICT (customer_id) DO UPDATE SET first_event_at = least(a.first_event_at, excluded.first_event_at), last_event_at = greatest(a.last_event_at, excluded.last_event_at)`;
 }
 
 /** These customers' first and last event, from their events (none: no row). Two statements. */

@@ -25,19 +25,21 @@ export const EVENT_FIGURES = [
 const SHARDS = 8;
 
 /**
- * Adds stored events to the daily figures, in the recording's transaction (so a rolled-back
- * recording adds nothing): one statement, rows taken in (day, channel) order.
+ * The statement that adds stored events (their keys in parameter `keys`, bigint[]) to the daily
+ * figures, in shard `shard` (smallint): rows taken in (day, channel) order. Recording runs it
+ * in its transaction (see recorded-events.ts), so a rolled-back recording adds nothing.
  */
-export async function addToEventRollup(sql: Sql, eventKeys: readonly string[]): Promise<void> {
-  if (eventKeys.length === 0) return;
-  await sql.query(
-    `INSERT INTO metric_event_day AS m (day, channel, shard, ${EVENT_FIGURES.map(([column]) => column).join(', ')})
-     SELECT (f.occurred_at AT TIME ZONE 'UTC')::date, f.channel, $2::smallint, ${EVENT_FIGURES.map(([, fact]) => `sum(f.${fact})`).join(', ')}
-     FROM metric_event_fact f WHERE f.id = ANY($1::bigint[])
+export function eventRollupUpsert(keys: string, shard: string): string {
+  return `INSERT INTO metric_event_day AS m (day, channel, shard, ${EVENT_FIGURES.map(([column]) => column).join(', ')})
+     SELECT (f.occurred_at AT TIME ZONE 'UTC')::date, f.channel, ${shard}::smallint, ${EVENT_FIGURES.map(([, fact]) => `sum(f.${fact})`).join(', ')}
+     FROM metric_event_fact f WHERE f.id = ANY(${keys}::bigint[])
      GROUP BY 1, 2 ORDER BY 1, 2
-     ON CONFLICT (day, channel, shard) DO UPDATE SET ${EVENT_FIGURES.map(([column]) => `${column} = m.${column} + excluded.${column}`).join(', ')}`,
-    [eventKeys, randomInt(0, SHARDS)],
-  );
+     ON CONFLICT (day, channel, shard) DO UPDATE SET ${EVENT_FIGURES.map(([column]) => `${column} = m.${column} + excluded.${column}`).join(', ')}`;
+}
+
+/** A shard of the day's rows for one recording to add to. */
+export function rollupShard(): number {
+  return randomInt(0, SHARDS);
 }
 
 /** Works the daily figures out anew from every stored event (after a bulk load that bypassed recordings). */
