@@ -13,6 +13,7 @@ import { encodeTimelineCursor } from '../src/timeline/cursor';
 import { explainAnalyze, serverTimelineStatement, TIMELINE_INDEX, usesTimelineIndex } from './query-plan';
 import { benchmarkAccessCost } from './access-cost';
 import { benchmarkAgentCardThroughput } from './agent-card-throughput';
+import { benchmarkFanOut } from './fan-out';
 import { benchmarkHostileRequests } from './hostile-requests';
 import { benchmarkIngest } from './ingest';
 import { benchmarkMetrics } from './metrics';
@@ -22,7 +23,7 @@ import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Fi
 import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeline-pages';
 
 /**
- * Two sections, each in fresh databases of its own:
+ * Its sections, each in fresh databases of its own:
  * - timeline: pages of one customer with 100,000 events: the first page and a deep one through
  *   the real server over HTTP, and the same rows by one raw query as the floor;
  * - search: searchCustomers for each kind of query on the demo data and on 100,000 customers (./search.ts);
@@ -32,11 +33,12 @@ import { assertSameEvents, floorPage, PAGE_SIZE, TimelineClient } from './timeli
  * - card: the agent card under load, against the baseline commit and a one-statement floor (./agent-card-throughput.ts).
  * - ingest: recordEvents batches from four writers, replayed, and single recordCalls with a subscriber (./ingest.ts).
  * - webhooks: recording throughput with and without webhooks, latency to the receiver, the outbox draining (./webhooks.ts).
+ * - fanout: 10,000 subscribers on one server process at 500 events/s (./fan-out.ts, running ./subscriptions.ts).
  * `npm run bench`; BENCH_DATABASE_URL (or DATABASE_URL) picks a server, BENCH_ITERATIONS the sample
- * count, BENCH_ONLY=timeline, search, hostile, access, card, ingest, metrics or webhooks runs one section.
+ * count, BENCH_ONLY=timeline, search, hostile, access, card, ingest, metrics, webhooks or fanout runs one section.
  */
 
-const SECTIONS = ['timeline', 'search', 'hostile', 'access', 'card', 'ingest', 'metrics', 'webhooks'] as const;
+const SECTIONS = ['timeline', 'search', 'hostile', 'access', 'card', 'ingest', 'metrics', 'webhooks', 'fanout'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The deep page timed beside page 1 (BENCH_DEEP_PAGE), of a timeline of BENCH_TIMELINE_EVENTS events. */
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     await section('ingest', (own) => benchmarkIngest(server, own));
     await section('metrics', (own) => benchmarkMetrics(server, Math.min(iterations, 100), 5, own));
     await section('webhooks', (own) => benchmarkWebhooks(server, own));
+    await section('fanout', (own) => benchmarkFanOut(own));
     printSummary(findings);
   } finally {
     await cleanup.run();

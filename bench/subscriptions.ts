@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,7 +12,7 @@ import { createBenchKey, Role } from './bench-credentials';
 import { freePort, startBenchServer } from './bench-database';
 import { Cleanup } from './cleanup';
 import { cpuSecondsOf, rssOf, sum } from './process-stats';
-import { formatTable } from './stats';
+import { formatTable, type Finding } from './stats';
 import { printStatementProfile, resetStatementProfile } from './statement-profile';
 import type { WriterInput, WriterMessage } from './event-writer-worker';
 import type { Subscriber, WorkerCommand, WorkerInput, WorkerMessage } from './subscriber-worker';
@@ -34,7 +35,8 @@ import type { Subscriber, WorkerCommand, WorkerInput, WorkerMessage } from './su
  * `npm run bench:subscriptions`. BENCH_SUBSCRIBERS (1000), BENCH_RATE events/s (500),
  * BENCH_SECONDS (30), BENCH_FIREHOSE (10), BENCH_BATCH events per transaction (1),
  * BENCH_PROCESSES (2), BENCH_CLIENT_THREADS (2), BENCH_DATABASE_URL (else an embedded PostgreSQL),
- * BENCH_SQL_TOP (the statements that took PostgreSQL most time during the run).
+ * BENCH_SQL_TOP (the statements that took PostgreSQL most time during the run), BENCH_FINDINGS_FILE
+ * (where `npm run bench`'s fan-out section, ./fan-out.ts, has the figures written as JSON).
  * Everything listens on 127.0.0.1 only.
  */
 
@@ -288,6 +290,20 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
     ),
   );
   if (ended.length) console.log(`ended early: ${JSON.stringify(ended.slice(0, 5))}`);
+  // For `npm run bench`, which runs this as its fan-out section: the figures its goals name.
+  if (process.env.BENCH_FINDINGS_FILE) {
+    const findings: Finding[] = [
+      [
+        `${SUBSCRIBERS.toLocaleString('en-US')} subscribers (${FIREHOSE} following everyone) on ${PROCESSES} process${PROCESSES === 1 ? '' : 'es'}, ${RATE} events/s asked, ${(committed.size / writeSeconds).toFixed(0)} recorded: commit→socket p50 / p99`,
+        'p50 ≤ 10 ms, p99 ≤ 50 ms',
+        `${pct(0.5).toFixed(1)} / ${pct(0.99).toFixed(1)} ms`,
+      ],
+      ['deliveries missed / duplicated / subscriptions ended early', '0 / 0 / 0', `${expected - delivered} / ${duplicates} / ${ended.length} (of ${expected.toLocaleString('en-US')})`],
+      ...servers.map((_, i): Finding => [`memory per idle subscriber${PROCESSES === 1 ? '' : `, server ${i + 1}`}`, 'stated', `${((memoryBefore[i] - memoryUnsubscribed[i]) / 1024 / (SUBSCRIBERS / PROCESSES)).toFixed(1)} KiB`]),
+      ['CPU cores busy: server / PostgreSQL / writer and clients', '', `${sum(cpu.servers.map((c) => c / writeSeconds)).toFixed(2)} / ${(cpu.postgres / writeSeconds).toFixed(2)} / ${(cpu.bench / writeSeconds).toFixed(2)}`],
+    ];
+    await writeFile(process.env.BENCH_FINDINGS_FILE, JSON.stringify(findings));
+  }
   console.log(`\nfinished in ${seconds(performance.now() - started)}`);
 }
 
