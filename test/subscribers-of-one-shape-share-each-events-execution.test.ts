@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Role } from '../src/core/access-scopes';
 import { createCustomer } from './support/factories';
-import { openClient, subscribe, untilSubscribed, type Subscription } from './support/subscriptions';
+import WebSocket from 'ws';
+import { openClient, subscribe, untilSubscribed, wsUrlOf, type Subscription } from './support/subscriptions';
 import { startTestServer, type TestServer } from './support/test-server';
 
 let server: TestServer;
@@ -69,4 +70,50 @@ describe('subscribers who asked the same shape', () => {
       await Promise.all(clients.map((client) => client.dispose()));
     }
   });
+
+  it('are each sent a text frame with their own subscription id before the one answer, its characters intact', async () => {
+    const customer = await createCustomer(server, { displayName: 'Zoë Ångström 🎧' });
+    const agent = await server.createKey({ role: Role.AGENT, name: 'frames agent' });
+    // Ids as clients choose them: one plain, one that is not ASCII and needs escaping in JSON.
+    const ids = ['follow-1', 'suivi-é-"2"-✓'];
+    const sockets = await Promise.all(ids.map(() => openSocket(agent.secret)));
+    try {
+      const frames = sockets.map(() => [] as { text: string; isBinary: boolean }[]);
+      sockets.forEach((socket, i) => socket.on('message', (data, isBinary) => frames[i].push({ text: String(data), isBinary })));
+      sockets.forEach((socket, i) => socket.send(JSON.stringify({ id: ids[i], type: 'subscribe', payload: { query: FOLLOW_WITH_SUMMARY, variables: { id: customer.id } } })));
+      await untilSubscribed(server, 2);
+
+      const summary = 'Rückruf wegen Lieferung – „dringend“ ☎️';
+      await server.data(RECORD_CALLS, { input: { events: [{ call: { customerId: customer.id, occurredAt: '2026-04-05T10:00:00Z', outcome: 'ANSWERED', summary } }] } });
+      for (const deadline = Date.now() + 10_000; frames.some((f) => f.length === 0) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+
+      frames.forEach((received, i) => {
+        expect(received).toHaveLength(1);
+        expect(received[0].isBinary).toBe(false);
+        const message = JSON.parse(received[0].text);
+        expect(message).toEqual({
+          id: ids[i],
+          type: 'next',
+          payload: { data: { timelineEventAdded: { summary, customer: { displayName: 'Zoë Ångström 🎧' } } }, extensions: { cost: expect.any(Object) } },
+        });
+      });
+      // Both frames end with the same bytes: the answer, written once.
+      const tails = frames.map(([frame]) => frame.text.slice(frame.text.indexOf(',"payload":')));
+      expect(tails[0]).toBe(tails[1]);
+    } finally {
+      for (const socket of sockets) socket.close();
+    }
+  });
 });
+
+const FOLLOW_WITH_SUMMARY = `subscription Follow($id: ID) { timelineEventAdded(customerId: $id) { summary customer { displayName } } }`;
+
+/** A raw graphql-transport-ws socket, acknowledged, that keeps every frame as it came. */
+function openSocket(secret: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(wsUrlOf(server.url), 'graphql-transport-ws');
+    socket.once('error', reject);
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${secret}` } })));
+    socket.once('message', (data) => (JSON.parse(String(data)).type === 'connection_ack' ? resolve(socket) : reject(new Error(String(data)))));
+  });
+}
