@@ -216,6 +216,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   clearInterval(memorySampler);
   await printStatementProfile(database.url, 'the timed run and its drain (BENCH_SQL_TOP)');
   const memoryAfter = servers.map((s) => rssOf(s.child.pid!));
+  const kibPerIdleSubscriber = (server: number) => ((memoryBefore[server] - memoryUnsubscribed[server]) / 1024 / (SUBSCRIBERS / PROCESSES)).toFixed(1);
 
   // Count: each subscriber should have every committed event of its customer (firehose: all).
   const committed = new Map<number, { atMs: number; customer: number }>();
@@ -282,7 +283,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
         [`  followers of everyone p50 / p99 ms`, p50p99(latencyOf.firehose)],
         ['commit→NOTIFY at a bare LISTEN p50 / p99 ms', p50p99(notifyLatencies)],
         ...servers.map((s, i) => [`server ${i + 1} RSS MiB (no subscribers / live / peak / end)`, `${mib(memoryUnsubscribed[i])} / ${mib(memoryBefore[i])} / ${mib(peakMemory[i])} / ${mib(memoryAfter[i])}`]),
-        ...servers.map((s, i) => [`server ${i + 1} memory per idle subscriber, KiB`, ((memoryBefore[i] - memoryUnsubscribed[i]) / 1024 / (SUBSCRIBERS / PROCESSES)).toFixed(1)]),
+        ...servers.map((s, i) => [`server ${i + 1} memory per idle subscriber, KiB`, kibPerIdleSubscriber(i)]),
         ...servers.map((s, i) => [`server ${i + 1} CPU (cores busy)`, (cpu.servers[i] / writeSeconds).toFixed(2)]),
         ['PostgreSQL backends CPU (cores busy)', (cpu.postgres / writeSeconds).toFixed(2)],
         [`bench: writer + ${SUBSCRIBERS} clients CPU (cores busy)`, (cpu.bench / writeSeconds).toFixed(2)],
@@ -299,7 +300,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
         `${pct(0.5).toFixed(1)} / ${pct(0.99).toFixed(1)} ms`,
       ],
       ['deliveries missed / duplicated / subscriptions ended early', '0 / 0 / 0', `${expected - delivered} / ${duplicates} / ${ended.length} (of ${expected.toLocaleString('en-US')})`],
-      ...servers.map((_, i): Finding => [`memory per idle subscriber${PROCESSES === 1 ? '' : `, server ${i + 1}`}`, 'stated', `${((memoryBefore[i] - memoryUnsubscribed[i]) / 1024 / (SUBSCRIBERS / PROCESSES)).toFixed(1)} KiB`]),
+      ...servers.map((_, i): Finding => [`memory per idle subscriber${PROCESSES === 1 ? '' : `, server ${i + 1}`}`, 'stated', `${kibPerIdleSubscriber(i)} KiB`]),
       ['CPU cores busy: server / PostgreSQL / writer and clients', '', `${sum(cpu.servers.map((c) => c / writeSeconds)).toFixed(2)} / ${(cpu.postgres / writeSeconds).toFixed(2)} / ${(cpu.bench / writeSeconds).toFixed(2)}`],
     ];
     await writeFile(process.env.BENCH_FINDINGS_FILE, JSON.stringify(findings));

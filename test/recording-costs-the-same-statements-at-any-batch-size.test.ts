@@ -39,7 +39,10 @@ describe('recording a batch', () => {
     expect(earlier - later).toBe(3);
   });
 
-  it('of one call from a known customer costs one recording transaction of fixed statements, read models in one', async () => {
+});
+
+describe('recording one call', () => {
+  it('from a known customer costs one recording transaction of fixed statements, read models in one', async () => {
     const [{ call: first }] = callsFromNewPeople(1);
     await statementsOf([{ call: first }]);
     const answer = await server.graphql(RECORD_CALL, { input: { ...(first as object), occurredAt: '2026-04-01T09:00:00Z', externalId: unique('again') } });

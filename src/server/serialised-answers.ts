@@ -12,7 +12,7 @@ let placed: SerialisedAnswer | null = null;
  *
  * graphql-ws writes each frame with JSON.stringify, so a payload's JSON cannot be handed to it
  * ready-made. This payload writes itself as a placeholder string instead, and the socket's send
- * (writeFramesByTurn) puts the answer's bytes in its place with `withAnswerText`: graphql-ws
+ * (writeFramesByTurn) puts the answer's bytes in its place with `withAnswerBytes`: graphql-ws
  * stringifies a frame and sends it in the same synchronous step, so the bytes always belong to
  * that frame. The bytes are UTF-8 once for all: each subscriber's frame is its own short head
  * (its subscription id) copied before them, not the answer's text encoded again.
@@ -34,7 +34,7 @@ export class SerialisedAnswer {
 }
 
 /** The frame as sent: the answer's bytes in place of its placeholder (any other frame as it is). */
-export function withAnswerText(frame: string): string | Buffer {
+export function withAnswerBytes(frame: string): string | Buffer {
   const answer = placed;
   placed = null;
   if (answer === null || !frame.endsWith(FRAME_TAIL)) return frame;

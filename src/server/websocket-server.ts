@@ -16,7 +16,7 @@ import { EndReason } from '../realtime/errors';
 import type { RealtimeHub } from '../realtime/realtime-hub';
 import { limitsFor } from './apollo-plugins';
 import { publicError } from './error-policy';
-import { SerialisedAnswer, withAnswerText } from './serialised-answers';
+import { SerialisedAnswer, withAnswerBytes } from './serialised-answers';
 import { SharedSubscriptionResults, subscriptionShape } from './shared-subscription-results';
 import { writeFramesByTurn } from './socket-writes';
 import { SubscriptionAudit } from './subscription-audit';
@@ -110,7 +110,7 @@ export function attachSubscriptionServer(options: {
   // has already answered with the right close code (1009). Those are the client's fault: log them
   // at debug instead. Registered before useServer, so it runs first on each new socket.
   wss.on('connection', (socket, request) => {
-    writeFramesByTurn(socket, request.socket, withAnswerText);
+    writeFramesByTurn(socket, request.socket, withAnswerBytes);
     const once = socket.once.bind(socket);
     socket.once = ((event: string, listener: (...args: any[]) => void) =>
       event === 'error'
