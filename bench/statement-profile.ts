@@ -9,7 +9,7 @@ export const STATEMENT_PROFILE_TOP = Number(process.env.BENCH_SQL_TOP ?? 0);
 
 /** The embedded cluster's extra settings when profiling statements. */
 export const statementProfileFlags = (): string[] =>
-  STATEMENT_PROFILE_TOP > 0 ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'] : [];
+  STATEMENT_PROFILE_TOP > 0 ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'pg_stat_statements.track_planning=on'] : [];
 
 /** Forgets what was counted so far in the database at `url` (creating the view where needed). */
 export async function resetStatementProfile(url: string): Promise<void> {
@@ -24,16 +24,21 @@ export async function resetStatementProfile(url: string): Promise<void> {
 export async function printStatementProfile(url: string, label: string): Promise<void> {
   if (STATEMENT_PROFILE_TOP <= 0) return;
   await withClient(url, async (client) => {
-    const { rows } = await client.query<{ ms: number; calls: string; rows: string; share: number; query: string }>(
-      `SELECT round(total_exec_time)::int AS ms, calls::text, rows::text,
+    const { rows } = await client.query<{ ms: number; planMs: number; plans: string; calls: string; rows: string; share: number; query: string }>(
+      `SELECT round(total_exec_time)::int AS ms, round(total_plan_time)::int AS "planMs", plans::text, calls::text, rows::text,
               round(100 * total_exec_time / nullif(sum(total_exec_time) OVER (), 0))::int AS share,
               regexp_replace(query, '\\s+', ' ', 'g') AS query
        FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
        ORDER BY total_exec_time DESC LIMIT $1`,
       [STATEMENT_PROFILE_TOP],
     );
-    console.log(`\nstatements by execution time, ${label}:`);
-    for (const row of rows) console.log(`${String(row.ms).padStart(8)} ms ${String(row.share).padStart(3)} % ${row.calls.padStart(7)} calls ${row.rows.padStart(9)} rows  ${row.query.slice(0, 220)}`);
+    // Planning is counted apart from execution: a statement planned on every call shows plans = calls.
+    console.log(`\nstatements by execution time, ${label} (exec ms, share, plan ms, plans, calls, rows):`);
+    for (const row of rows) {
+      console.log(
+        `${String(row.ms).padStart(8)} ms ${String(row.share).padStart(3)} % ${String(row.planMs).padStart(6)} ms ${row.plans.padStart(7)} plans ${row.calls.padStart(7)} calls ${row.rows.padStart(9)} rows  ${row.query.slice(0, 200)}`,
+      );
+    }
   });
 }
 
