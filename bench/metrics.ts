@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../src/core/config';
 import { createLogger } from '../src/core/logger';
 import { createDataSource } from '../src/db/data-source';
-import { Database } from '../src/db/database';
+import { Database, type Sql } from '../src/db/database';
 import { DatabaseHealth } from '../src/db/database-health';
 import { migrate } from '../src/db/migrate';
 import { rebuildCustomerOrders } from '../src/insights/customer-orders';
@@ -67,9 +67,10 @@ export async function benchmarkMetrics(server: BenchServer, iterations: number, 
   const loaded = performance.now();
   const cases = await placeDemoCases(db.manager, config.CASE_REOPEN_WINDOW, end);
   const placed = performance.now();
-  await rebuildEventRollup(db);
-  await rebuildCustomerOrders(db);
-  await rebuildCustomerActivity(db);
+  const sql: Sql = { query: (text, params) => db.query(text, params) };
+  await rebuildEventRollup(sql);
+  await rebuildCustomerOrders(sql);
+  await rebuildCustomerActivity(sql);
   await db.query('VACUUM ANALYZE');
   console.log(
     `data        loaded in ${seconds(loaded - loadStarted)}; ${cases.toLocaleString('en-US')} cases placed by the case rules in ${seconds(placed - loaded)}; ` +

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { recomputeCases } from '../src/cases/case-figures';
+import type { Sql } from '../src/db/database';
 import { keyOf, toGlobalId } from '../src/relay/global-id';
 import { rebuildCustomerOrders } from '../src/insights/customer-orders';
 import { rebuildCustomerActivity } from '../src/metrics/customer-activity';
@@ -37,9 +38,10 @@ async function readModels() {
     ),
   });
   const kept = await snapshot();
-  await rebuildCustomerOrders(server.db);
-  await rebuildCustomerActivity(server.db);
-  await rebuildEventRollup(server.db);
+  const sql: Sql = { query: (text, params) => server.db.query(text, params) };
+  await rebuildCustomerOrders(sql);
+  await rebuildCustomerActivity(sql);
+  await rebuildEventRollup(sql);
   return { kept, rebuilt: await snapshot() };
 }
 
@@ -109,7 +111,8 @@ describe('the read models metrics come from', () => {
       );
     const kept = await figures();
     expect(kept.length).toBeGreaterThanOrEqual(3);
-    await recomputeCases(server.db, kept.map((row: { id: string }) => row.id));
+    const sql: Sql = { query: (text, params) => server.db.query(text, params) };
+    await recomputeCases(sql, kept.map((row: { id: string }) => row.id));
     expect(await figures()).toEqual(kept);
   });
 });

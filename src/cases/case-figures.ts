@@ -132,6 +132,7 @@ export async function addEventsToCases(sql: Sql, eventKeys: readonly string[], c
      WHERE c.id = a.case_id AND a.first_event > c.last_activity_at
      RETURNING c.id`,
     [eventKeys, cases],
+    { genericPlan: true },
   );
   const done = new Set(moved.map((row) => row.id));
   return cases.filter((key) => !done.has(key));

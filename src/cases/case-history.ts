@@ -46,5 +46,6 @@ export async function appendCaseHistory(sql: Sql, changes: readonly CaseChange[]
       changes.map((c) => c.rule ?? null),
       changes.map((c) => c.actor),
     ],
+    { genericPlan: true },
   );
 }

@@ -32,6 +32,7 @@ export async function announceTimelineEvents(sql: Sql, eventKeys: readonly strin
          FROM updated u) END AS notified
      FROM updated`,
     [eventKeys, notifyHere, TIMELINE_CHANNEL],
+    { genericPlan: true },
   );
   if (rows.length !== eventKeys.length) throw new Error('an event vanished before it could be announced');
   const positions = new Map(rows.map((row) => [row.id, row.stream_position]));
@@ -40,10 +41,11 @@ export async function announceTimelineEvents(sql: Sql, eventKeys: readonly strin
   // Large batches: notifications under PostgreSQL's payload limit, in stream order, queued by one
   // statement (the lock is still held: a round trip per notification would hold it longer).
   entries.sort((a, b) => compareStreamPositions(a[0], b[0]));
-  await sql.query(`SELECT pg_notify($1, payload) FROM (SELECT payload FROM unnest($2::text[]) WITH ORDINALITY AS p(payload, n) ORDER BY n) ordered`, [
-    TIMELINE_CHANNEL,
-    timelinePayloads(entries),
-  ]);
+  await sql.query(
+    `SELECT pg_notify($1, payload) FROM (SELECT payload FROM unnest($2::text[]) WITH ORDINALITY AS p(payload, n) ORDER BY n) ordered`,
+    [TIMELINE_CHANNEL, timelinePayloads(entries)],
+    { genericPlan: true },
+  );
   return positions;
 }
 

@@ -12,7 +12,20 @@ import { PreparedStatements } from './prepared-statements';
 
 /** Runs SQL on one connection; every statement resolves to its rows. */
 export interface Sql {
-  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[], options?: StatementOptions): Promise<Row[]>;
+}
+
+export interface StatementOptions {
+  /**
+   * The statement's best plan does not depend on its values (rows written from arrays): inside a
+   * transaction PostgreSQL keeps one generic plan for it per connection. Under the default
+   * plan_cache_mode such a statement is planned again on every call, because a plan made for the
+   * array's real length (a handful of rows) always looks cheaper than the generic one; on single
+   * events that planning cost as much as running the statements. Reads by key must not ask for it:
+   * their generic plans assume large arrays and may scan whole tables. Outside a transaction it
+   * has no effect.
+   */
+  genericPlan?: boolean;
 }
 
 export interface TransactionOptions {
@@ -100,8 +113,20 @@ export class Database implements Sql {
 
   private async inTransaction<T>(client: PoolClient, scope: RequestScope | undefined, work: (sql: Sql) => Promise<T>, options: TransactionOptions): Promise<T> {
     await this.run(client, scope, 'BEGIN', []);
+    let genericPlans = false;
+    const query = async <Row>(text: string, params: unknown[] = [], statement: StatementOptions = {}): Promise<Row[]> => {
+      // Switched only where the next statement wants the other mode: writes that ask for generic
+      // plans come last in a recording, so it costs one round trip there and none elsewhere.
+      // A statement without parameters is planned where it runs (it is not prepared): any mode will do.
+      const wanted = statement.genericPlan === true;
+      if (wanted !== genericPlans && params.length > 0) {
+        await this.run(client, scope, `SET LOCAL plan_cache_mode = ${wanted ? 'force_generic_plan' : 'DEFAULT'}`, []);
+        genericPlans = wanted;
+      }
+      return this.run<Row>(client, scope, text, params, options);
+    };
     try {
-      const result = await work({ query: (text, params = []) => this.run(client, scope, text, params, options) });
+      const result = await work({ query });
       // Out of time: roll back rather than commit a write the client was already told failed.
       if (scope && Date.now() >= scope.deadline) throw timedOut();
       await this.run(client, scope, 'COMMIT', []);

@@ -389,6 +389,7 @@ export class EventRecorder {
         column((i) => i.placement?.caseKey ?? null),
         column((i) => i.placement?.rule ?? null),
       ],
+      { genericPlan: true },
     );
     return new Map(rows.map(({ item, ...row }) => [items[Number(item) - 1].index, storedPayload(row, true)] as const));
   }

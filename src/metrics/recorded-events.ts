@@ -21,5 +21,6 @@ export async function addRecordedEvents(sql: Sql, events: readonly RecordedEvent
           activity AS (${activityWidening('$3', '$4')} RETURNING 1)
      SELECT (SELECT count(*) FROM rollup) AS days, (SELECT count(*) FROM activity) AS customers`,
     [events.map((e) => e.eventKey), rollupShard(), events.map((e) => e.customerKey), events.map((e) => e.occurredAt)],
+    { genericPlan: true },
   );
 }
