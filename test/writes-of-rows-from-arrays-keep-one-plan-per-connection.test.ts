@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Pool } from 'pg';
-import { Database } from '../src/db/database';
+import { Database, type Sql } from '../src/db/database';
 import { DatabaseHealth } from '../src/db/database-health';
 import { createLogger } from '../src/core/logger';
 import { createTestDatabase } from './support/test-database';
@@ -55,6 +55,27 @@ describe('a statement that asks for a generic plan', () => {
     expect(settings).toEqual(['force_generic_plan', 'auto']);
     const [next] = await db.transaction((sql) => sql.query<{ mode: string }>(`SELECT current_setting($1) AS mode`, ['plan_cache_mode']));
     expect(next.mode).toBe('auto');
+  });
+
+  it('plans in the mode each statement asks for after a rollback to a savepoint took a switch back', async () => {
+    const mode = (sql: Sql, genericPlan: boolean) =>
+      sql.query<{ mode: string }>(`SELECT current_setting($1) AS mode`, ['plan_cache_mode'], { genericPlan }).then(([row]) => row.mode);
+    const seen = await db.transaction(async (sql) => {
+      const modes: string[] = [];
+      // Generic before the savepoint, switched back inside it, the savepoint rolled back: generic again.
+      modes.push(await mode(sql, true));
+      await sql.query('SAVEPOINT item');
+      modes.push(await mode(sql, false));
+      await sql.query('ROLLBACK TO SAVEPOINT item');
+      modes.push(await mode(sql, false));
+      // And the other way: switched to generic inside a savepoint that is rolled back.
+      await sql.query('SAVEPOINT item');
+      modes.push(await mode(sql, true));
+      await sql.query('ROLLBACK TO SAVEPOINT item');
+      modes.push(await mode(sql, true));
+      return modes;
+    });
+    expect(seen).toEqual(['force_generic_plan', 'auto', 'auto', 'force_generic_plan', 'force_generic_plan']);
   });
 
   it('leaves nothing set on the connection when its transaction fails', async () => {

@@ -113,7 +113,8 @@ export class Database implements Sql {
 
   private async inTransaction<T>(client: PoolClient, scope: RequestScope | undefined, work: (sql: Sql) => Promise<T>, options: TransactionOptions): Promise<T> {
     await this.run(client, scope, 'BEGIN', []);
-    let genericPlans = false;
+    // The mode the connection plans in now; null when unknown.
+    let genericPlans: boolean | null = false;
     const query = async <Row>(text: string, params: unknown[] = [], statement: StatementOptions = {}): Promise<Row[]> => {
       // Switched only where the next statement wants the other mode: writes that ask for generic
       // plans come last in a recording, so it costs one round trip there and none elsewhere.
@@ -123,7 +124,10 @@ export class Database implements Sql {
         await this.run(client, scope, `SET LOCAL plan_cache_mode = ${wanted ? 'force_generic_plan' : 'DEFAULT'}`, []);
         genericPlans = wanted;
       }
-      return this.run<Row>(client, scope, text, params, options);
+      const rows = await this.run<Row>(client, scope, text, params, options);
+      // Rolling back to a savepoint also takes back a switch made after it: set it anew next time.
+      if (/^\s*ROLLBACK\s+TO\b/i.test(text)) genericPlans = null;
+      return rows;
     };
     try {
       const result = await work({ query });
