@@ -36,7 +36,7 @@ export async function printStatementProfile(url: string, label: string): Promise
     console.log(`\nstatements by execution time, ${label} (exec ms, share, plan ms, plans, calls, rows):`);
     for (const row of rows) {
       console.log(
-        `${String(row.ms).padStart(8)} ms ${String(row.share).padStart(3)} % ${String(row.planMs).padStart(6)} ms ${row.plans.padStart(7)} plans ${row.calls.padStart(7)} calls ${row.rows.padStart(9)} rows  ${row.query.slice(0, 200)}`,
+        `${String(row.ms).padStart(8)} ms ${String(row.share).padStart(3)} % ${String(row.planMs).padStart(6)} ms ${row.plans.padStart(7)} plans ${row.calls.padStart(7)} calls ${row.rows.padStart(9)} rows  ${row.query.slice(0, Number(process.env.BENCH_SQL_WIDTH ?? 200))}`,
       );
     }
   });

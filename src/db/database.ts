@@ -17,13 +17,14 @@ export interface Sql {
 
 export interface StatementOptions {
   /**
-   * The statement's best plan does not depend on its values (rows written from arrays): inside a
+   * The statement reaches rows only by key (rows written from arrays, updated by id): inside a
    * transaction PostgreSQL keeps one generic plan for it per connection. Under the default
    * plan_cache_mode such a statement is planned again on every call, because a plan made for the
    * array's real length (a handful of rows) always looks cheaper than the generic one; on single
-   * events that planning cost as much as running the statements. Reads by key must not ask for it:
-   * their generic plans assume large arrays and may scan whole tables. Outside a transaction it
-   * has no effect.
+   * events that planning cost as much as running the statements. The generic plan is made with
+   * sequential scans off, because it is kept for the connection's life: made on the empty tables
+   * of a new deployment, it would otherwise scan them whole on every call as they grow, until the
+   * next ANALYZE (never, where autovacuum is off). Outside a transaction it has no effect.
    */
   genericPlan?: boolean;
 }
@@ -36,6 +37,10 @@ export interface TransactionOptions {
    */
   planEachTime?: boolean;
 }
+
+/** One round trip (no parameters: the simple protocol, which takes several statements). */
+const PLAN_ONCE_BY_KEY = `SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off`;
+const PLAN_AS_CONFIGURED = `SET LOCAL plan_cache_mode = DEFAULT; SET LOCAL enable_seqscan = DEFAULT`;
 
 export interface DatabaseLimits {
   /**
@@ -121,7 +126,7 @@ export class Database implements Sql {
       // A statement without parameters is planned where it runs (it is not prepared): any mode will do.
       const wanted = statement.genericPlan === true;
       if (wanted !== genericPlans && params.length > 0) {
-        await this.run(client, scope, `SET LOCAL plan_cache_mode = ${wanted ? 'force_generic_plan' : 'DEFAULT'}`, []);
+        await this.run(client, scope, wanted ? PLAN_ONCE_BY_KEY : PLAN_AS_CONFIGURED, []);
         genericPlans = wanted;
       }
       const rows = await this.run<Row>(client, scope, text, params, options);
