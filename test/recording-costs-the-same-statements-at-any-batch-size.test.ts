@@ -23,9 +23,9 @@ describe('recording a batch', () => {
     const twenty = await statementsOf(callsFromNewPeople(20));
     const thousand = await statementsOf(callsFromNewPeople(1000));
     expect(thousand).toBe(twenty);
-    // Reads, customers and their identifiers, cases, events, the read models (one statement), stream positions, notifications, audit;
-    // and three switches of plan_cache_mode, where the writes that keep one generic plan meet the reads of new cases' figures.
-    expect(thousand).toBeLessThanOrEqual(28);
+    // Reads, customers and their identifiers, cases, events, the read models (one statement), stream positions, notifications, audit.
+    // (The recording plans each statement once per connection; the mode is set with BEGIN, in the same round trip.)
+    expect(thousand).toBeLessThanOrEqual(25);
   });
 
   it("moves the figures of cases that only took later contacts on in one statement, where earlier ones work them out again", async () => {
@@ -36,9 +36,8 @@ describe('recording a batch', () => {
       first.map(({ call }) => ({ call: { ...(call as object), occurredAt, externalId: unique('again') } }));
     const later = await statementsOf(again('2026-04-01T09:00:00Z'));
     const earlier = await statementsOf(again('2026-04-01T07:00:00Z'));
-    // Earlier: the one statement finds them behind, then the cases' history and events are read and the cases written,
-    // with plan_cache_mode switched back for those reads and on again for the writes after them.
-    expect(earlier - later).toBe(5);
+    // Earlier: the one statement finds them behind, then the cases' history and events are read and the cases written.
+    expect(earlier - later).toBe(3);
   });
 
 });
@@ -52,8 +51,8 @@ describe('recording one call', () => {
     expect(answer.data.recordCall.userErrors).toEqual([]);
     // The recording transaction (the replay check, the customer by its identifier, its cases
     // under their lock, the event, the case moved on, the read models, the stream position) and
-    // the audit entry: 15 before the daily figures and customer activity shared one statement;
-    // and one switch to generic plans before the writes, which PostgreSQL would otherwise plan on every call.
-    expect(answer.extensions!.sqlStatements).toBe(15);
+    // the audit entry; it took 15 before the daily figures and customer activity shared one statement.
+    // Planned once per connection, with the mode set in BEGIN's round trip: no statement more for it.
+    expect(answer.extensions!.sqlStatements).toBe(14);
   });
 });

@@ -22,9 +22,11 @@ export interface IdentifierOwner {
 export async function identifierOwners(sql: Sql, identifiers: readonly NormalisedIdentifier[]): Promise<Map<string, IdentifierOwner>> {
   if (identifiers.length === 0) return new Map();
   const rows = await sql.query<{ kind: IdentifierKind; namespace: string; value: string; customer_id: string; origin_customer_id: string | null }>(
-    `SELECT i.kind, i.namespace, i.value, i.customer_id, i.origin_customer_id FROM customer_identifier i
-     JOIN unnest($1::text[], $2::text[], $3::text[]) AS wanted(kind, namespace, value)
-       ON i.kind = wanted.kind AND i.namespace = wanted.namespace AND i.value = wanted.value`,
+    // One probe of the unique index per identifier, whatever the plan (recordings plan it once per connection).
+    `SELECT i.* FROM unnest($1::text[], $2::text[], $3::text[]) AS wanted(kind, namespace, value)
+     CROSS JOIN LATERAL (
+       SELECT i.kind, i.namespace, i.value, i.customer_id, i.origin_customer_id FROM customer_identifier i
+       WHERE i.kind = wanted.kind AND i.namespace = wanted.namespace AND i.value = wanted.value LIMIT 1) i`,
     [identifiers.map((i) => i.kind), identifiers.map((i) => i.namespace), identifiers.map((i) => i.value)],
   );
   return new Map(rows.map((row) => [identityKey(row), { key: row.customer_id, originKey: row.origin_customer_id }]));

@@ -36,11 +36,23 @@ export interface TransactionOptions {
    * whose planning is a small share of their running.
    */
   planEachTime?: boolean;
+  /**
+   * Every statement of the transaction reaches rows by key (`= ANY` of an array, or a LATERAL
+   * probe per wanted key), as a recording's do: each is planned once per connection, as
+   * `StatementOptions.genericPlan` says, and the mode is set in BEGIN's round trip. A join of a
+   * table to an array must then be a LATERAL probe: with sequential scans off, a generic plan may
+   * still hash the whole of an index.
+   */
+  planOnceByKey?: boolean;
 }
 
-/** One round trip (no parameters: the simple protocol, which takes several statements). */
-const PLAN_ONCE_BY_KEY = `SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off`;
-const PLAN_AS_CONFIGURED = `SET LOCAL plan_cache_mode = DEFAULT; SET LOCAL enable_seqscan = DEFAULT`;
+/**
+ * One round trip (no parameters: the simple protocol, which takes several statements). JIT off:
+ * before PostgreSQL 18, a sequential scan that cannot be avoided (a table of a few webhooks) is
+ * costed 10^10 with scans off, which would compile every call of a key look-up to machine code.
+ */
+const PLAN_ONCE_BY_KEY = `SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off; SET LOCAL jit = off`;
+const PLAN_AS_CONFIGURED = `SET LOCAL plan_cache_mode = DEFAULT; SET LOCAL enable_seqscan = DEFAULT; SET LOCAL jit = DEFAULT`;
 
 export interface DatabaseLimits {
   /**
@@ -117,14 +129,14 @@ export class Database implements Sql {
   }
 
   private async inTransaction<T>(client: PoolClient, scope: RequestScope | undefined, work: (sql: Sql) => Promise<T>, options: TransactionOptions): Promise<T> {
-    await this.run(client, scope, 'BEGIN', []);
+    await this.run(client, scope, options.planOnceByKey ? `BEGIN; ${PLAN_ONCE_BY_KEY}` : 'BEGIN', []);
     // The mode the connection plans in now; null when unknown.
-    let genericPlans: boolean | null = false;
+    let genericPlans: boolean | null = options.planOnceByKey === true;
     const query = async <Row>(text: string, params: unknown[] = [], statement: StatementOptions = {}): Promise<Row[]> => {
       // Switched only where the next statement wants the other mode: writes that ask for generic
       // plans come last in a recording, so it costs one round trip there and none elsewhere.
       // A statement without parameters is planned where it runs (it is not prepared): any mode will do.
-      const wanted = statement.genericPlan === true;
+      const wanted = options.planOnceByKey === true || statement.genericPlan === true;
       if (wanted !== genericPlans && params.length > 0) {
         await this.run(client, scope, wanted ? PLAN_ONCE_BY_KEY : PLAN_AS_CONFIGURED, []);
         genericPlans = wanted;

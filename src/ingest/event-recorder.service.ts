@@ -134,7 +134,7 @@ export class EventRecorder {
         // way, such as a customer made for an identifier whose event then lost a race.
         if (!results.some((result) => result.created)) throw new NothingToKeep(results);
         return results;
-      });
+      }, { planOnceByKey: true });
     } catch (error) {
       if (error instanceof NothingToKeep) stored = error.results;
       // A single event the database refused: its transaction is rolled back, so nothing is stored.
@@ -396,9 +396,12 @@ export class EventRecorder {
 
   private async storedByExternalId(sql: Sql, events: ValidatedEvent[]): Promise<Map<string, TimelineEventRow>> {
     if (events.length === 0) return new Map();
+    // One probe of the unique index per key, whatever the plan (see TransactionOptions.planOnceByKey).
     const rows = await sql.query<TimelineEventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM timeline_event e
-       JOIN unnest($1::text[], $2::text[]) AS wanted(source, external_id) ON coalesce(e.source, '') = wanted.source AND e.external_id = wanted.external_id`,
+      `SELECT found.* FROM unnest($1::text[], $2::text[]) AS wanted(source, external_id)
+       CROSS JOIN LATERAL (
+         SELECT ${EVENT_COLUMNS} FROM timeline_event e
+         WHERE coalesce(e.source, '') = wanted.source AND e.external_id = wanted.external_id LIMIT 1) found`,
       [events.map((e) => e.source ?? ''), events.map((e) => e.externalId)],
     );
     return new Map(rows.map((row) => [`${row.source ?? ''}\u0000${row.external_id}`, row]));
