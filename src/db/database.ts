@@ -133,8 +133,8 @@ export class Database implements Sql {
     // The mode the connection plans in now; null when unknown.
     let genericPlans: boolean | null = options.planOnceByKey === true;
     const query = async <Row>(text: string, params: unknown[] = [], statement: StatementOptions = {}): Promise<Row[]> => {
-      // Switched only where the next statement wants the other mode: writes that ask for generic
-      // plans come last in a recording, so it costs one round trip there and none elsewhere.
+      // Switched only where the next statement wants the other mode (a statement that asks for
+      // generic plans in a transaction that does not plan once by key, such as a case move).
       // A statement without parameters is planned where it runs (it is not prepared): any mode will do.
       const wanted = options.planOnceByKey === true || statement.genericPlan === true;
       if (wanted !== genericPlans && params.length > 0) {
