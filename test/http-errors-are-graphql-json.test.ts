@@ -58,4 +58,19 @@ describe('HTTP errors', () => {
     expectGraphqlError(answer, 400, 'BAD_USER_INPUT');
     expect(answer.json.errors[0].extensions).toMatchObject({ reason: 'MAX_RESPONSE_SIZE', limit: 2048 });
   });
+
+  // POST /graphql skips Express; other spellings of the path still go through its router.
+  it('POST /graphql and the spellings Express routes (/graphql/, /GraphQL) answer alike', async () => {
+    for (const path of ['/graphql', '/graphql/', '/GraphQL']) {
+      const ok = await send(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      expect([path, ok.status, ok.json?.data]).toEqual([path, 200, { __typename: 'Query' }]);
+      expect(ok.type).toMatch(/^application\/(graphql-response\+)?json/);
+      const malformed = await send(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+      expectGraphqlError(malformed, 400, 'BAD_USER_INPUT');
+      expect(malformed.json.errors[0].extensions.reason).toBe('MALFORMED_JSON');
+      const anonymous = await fetch(`${server.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      expect([path, anonymous.status, anonymous.headers.get('www-authenticate')]).toEqual([path, 401, 'Bearer realm="customer-timeline"']);
+      expect(((await anonymous.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
 });

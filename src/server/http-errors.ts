@@ -1,4 +1,5 @@
 import type express from 'express';
+import type http from 'node:http';
 import { ErrorCode, RETRY_AFTER_SECONDS } from '../core/errors';
 import type { Logger } from '../core/logger';
 
@@ -19,26 +20,39 @@ const BODY_PROBLEMS: Record<string, [status: number, reason: string, message: st
   'request.size.invalid': [400, 'MALFORMED_BODY', 'The request body is shorter than its Content-Length.'],
 };
 
-export function jsonErrorHandler(log: Logger): express.ErrorRequestHandler {
-  return (error, _req, res, _next) => {
-    const type = typeof error?.type === 'string' ? error.type : '';
-    const problem = BODY_PROBLEMS[type];
-    if (problem) return sendError(res, problem[0], ErrorCode.BAD_USER_INPUT, problem[2], problem[1]);
-    // The database failing while a credential is checked.
-    const code = error?.extensions?.code;
-    if (code === ErrorCode.SERVICE_UNAVAILABLE || code === ErrorCode.TIMEOUT) {
-      res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-      return sendError(res, 503, code, String(error.message));
-    }
-    log.error({ err: error }, 'unexpected error in the HTTP layer');
-    sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
-  };
+/** Answers a request that failed outside GraphQL: its body, or the database while its credential was checked. */
+export function sendHttpError(res: http.ServerResponse, error: unknown, log: Logger): void {
+  const failure = error as { type?: unknown; message?: unknown; extensions?: { code?: unknown } } | null;
+  const type = typeof failure?.type === 'string' ? failure.type : '';
+  const problem = BODY_PROBLEMS[type];
+  if (problem) return sendError(res, problem[0], ErrorCode.BAD_USER_INPUT, problem[2], problem[1]);
+  // The database failing while a credential is checked.
+  const code = failure?.extensions?.code;
+  if (code === ErrorCode.SERVICE_UNAVAILABLE || code === ErrorCode.TIMEOUT) {
+    res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+    return sendError(res, 503, code, String(failure?.message));
+  }
+  log.error({ err: error }, 'unexpected error in the HTTP layer');
+  sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
 }
 
-function sendError(res: express.Response, status: number, code: ErrorCode, message: string, reason?: string): void {
+export function jsonErrorHandler(log: Logger): express.ErrorRequestHandler {
+  return (error, _req, res, _next) => sendHttpError(res, error, log);
+}
+
+/** A JSON answer written as it is, without Express (GraphQL's own requests do not go through it). */
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code, ...(reason ? { reason } : {}) } }] }));
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', bytes.byteLength);
+  res.end(bytes);
+}
+
+function sendError(res: http.ServerResponse, status: number, code: ErrorCode, message: string, reason?: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code, ...(reason ? { reason } : {}) } }] });
 }

@@ -13,7 +13,7 @@ import { shapeRules } from '../query-limits/shape-rules';
 import type { QueryLimits } from '../query-limits/query-limits';
 import { RealtimeHub } from '../realtime/realtime-hub';
 import { auditPlugin, noStorePlugin, operationLimitsPlugin, requestLogPlugin, unavailablePlugin } from './apollo-plugins';
-import { authenticateHttp, viewerOf } from './http-authentication';
+import { authenticateHttp } from './http-authentication';
 import { publicError } from './error-policy';
 import { consolePages } from './console-pages';
 import { graphiqlAssets, graphiqlPage } from './graphiql';
@@ -91,7 +91,8 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   const database = Database.configured(options.db, config, log);
   const services = createServices(database, config);
   const app = express();
-  const httpServer = http.createServer(app);
+  // Requests are handled once everything below is ready (see the end).
+  const httpServer = http.createServer();
   let stopping = false;
 
   const apollo = new ApolloServer<RequestContext>({
@@ -140,11 +141,6 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   const demoAgentKeyFor = (req: express.Request) => (demoAgentKey && isLoopback(req.socket.remoteAddress) ? demoAgentKey : null);
 
   app.disable('x-powered-by');
-  // While shutting down, every answer asks its client to close the connection.
-  app.use((_req, res, next) => {
-    if (stopping) res.setHeader('connection', 'close');
-    next();
-  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -161,18 +157,18 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
     });
     app.use('/graphiql', graphiqlAssets());
   }
-  app.use(
-    '/graphql',
+  const serveGraphql = graphqlOverHttp(apollo, {
     // The credential before the body: an unauthenticated client cannot make the server read 10 MiB.
-    options.benchmarkBaselineWithoutAccessControl ? baselineViewer : authenticateHttp(services.authenticator),
-    express.json({ limit: config.MAX_REQUEST_BYTES }),
-    graphqlOverHttp(apollo, {
-      context: (scope, res) => createRequestContext({ services, realtime, log, scope, viewer: viewerOf(res) }),
-      operationTimeoutMs: config.OPERATION_TIMEOUT_MS,
-      connectionsPerRequest: config.DB_CONNECTIONS_PER_REQUEST,
-      maxResponseBytes: config.MAX_RESPONSE_BYTES,
-    }),
-  );
+    viewer: options.benchmarkBaselineWithoutAccessControl ? async () => BASELINE_VIEWER : authenticateHttp(services.authenticator),
+    readBody: express.json({ limit: config.MAX_REQUEST_BYTES }),
+    context: (scope, viewer) => createRequestContext({ services, realtime, log, scope, viewer }),
+    operationTimeoutMs: config.OPERATION_TIMEOUT_MS,
+    connectionsPerRequest: config.DB_CONNECTIONS_PER_REQUEST,
+    maxResponseBytes: config.MAX_RESPONSE_BYTES,
+    log,
+  });
+  // Other methods and spellings of the path (GET with a query, /graphql/) come through Express.
+  app.use('/graphql', (req, res) => void serveGraphql(req, res));
   if (config.CONSOLE) {
     const login =
       config.CONSOLE_OIDC_CLIENT_ID && config.AUTH_JWT_ISSUER && config.AUTH_JWT_AUDIENCE
@@ -182,6 +178,14 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   }
   app.use(jsonNotFound);
   app.use(jsonErrorHandler(log));
+  httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // While shutting down, every answer asks its client to close the connection.
+    if (stopping) res.setHeader('connection', 'close');
+    // POST /graphql, nearly every request, goes straight to GraphQL: Express's router and its
+    // request and response objects cost about 0.1 ms of CPU per request.
+    if (req.method === 'POST' && pathOf(req.url) === '/graphql') void serveGraphql(req, res);
+    else app(req, res);
+  });
 
   return {
     httpServer,
@@ -222,10 +226,12 @@ const BASELINE_VIEWER: Viewer = {
   budget: { capacity: Number.MAX_SAFE_INTEGER, refillPerSecond: Number.MAX_SAFE_INTEGER },
 };
 
-const baselineViewer: express.RequestHandler = (_req, res, next) => {
-  res.locals.viewer = BASELINE_VIEWER;
-  next();
-};
+/** The path of a request's URL, without its query. */
+function pathOf(url: string | undefined): string {
+  if (!url) return '';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
 
 function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
