@@ -8,6 +8,7 @@ import { BASELINE_COMMIT, buildBaseline } from './baseline-build';
 import { createBenchKey, Role } from './bench-credentials';
 import type { BenchServer } from './bench-database';
 import { startServerProcess, THIS_CHECKOUT, type ServerProcess } from './server-process';
+import { printStatementProfile, resetStatementProfile, STATEMENT_PROFILE_TOP } from './statement-profile';
 import { closedLoop, cpuSeconds, graphqlPoster, machineBusySeconds, type Send } from './card-load';
 import type { Cleanup } from './cleanup';
 import { formatTable, milliseconds, summarise, timeInterleaved, type Finding } from './stats';
@@ -112,6 +113,12 @@ export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup:
     }
   }
   const alone = await timeInterleaved(new Map(contenders.map((c) => [c.name, c.send])), ONE_AT_A_TIME, 20);
+  if (STATEMENT_PROFILE_TOP > 0) {
+    // What this build's cards ask of PostgreSQL, apart from the other contenders.
+    await resetStatementProfile(database.url);
+    const cards = (await closedLoop(contenders[0].send, CONNECTIONS, ROUND_SECONDS * 1000)).length;
+    await printStatementProfile(database.url, `${cards} cards of this build from ${CONNECTIONS} clients`);
+  }
 
   const perRequest = (cpu: number, requests: number) => (cpu > 0 ? `${((cpu * 1000) / requests).toFixed(2)}` : '');
   const figures = new Map(
