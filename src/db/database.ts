@@ -47,12 +47,13 @@ export interface TransactionOptions {
 }
 
 /**
- * One round trip (no parameters: the simple protocol, which takes several statements). JIT off:
- * before PostgreSQL 18, a sequential scan that cannot be avoided (a table of a few webhooks) is
- * costed 10^10 with scans off, which would compile every call of a key look-up to machine code.
+ * One round trip (no parameters: the simple protocol, which takes several statements). Before
+ * PostgreSQL 18 a sequential scan that cannot be avoided (a table of a few webhooks) is costed
+ * 10^10 with scans off, which JIT would compile on every call: the serving connections run with
+ * jit = off (createDataSource), so the mode need not say it again.
  */
-const PLAN_ONCE_BY_KEY = `SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off; SET LOCAL jit = off`;
-const PLAN_AS_CONFIGURED = `SET LOCAL plan_cache_mode = DEFAULT; SET LOCAL enable_seqscan = DEFAULT; SET LOCAL jit = DEFAULT`;
+const PLAN_ONCE_BY_KEY = `SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL enable_seqscan = off`;
+const PLAN_AS_CONFIGURED = `SET LOCAL plan_cache_mode = DEFAULT; SET LOCAL enable_seqscan = DEFAULT`;
 
 export interface DatabaseLimits {
   /**
