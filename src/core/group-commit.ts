@@ -1,8 +1,10 @@
 import { newRequestScope, runInScope, runOutsideScope } from './request-scope';
 
-export interface GroupCommitOptions {
-  /** Items one write carries at most. */
+export interface GroupCommitOptions<Item> {
+  /** Items one write carries at most, counted by `sizeOf` (an item that is larger still goes, alone). */
   maxItems: number;
+  /** How many items one counts for (a batch of events: its events); 1 each when not given. */
+  sizeOf?: (item: Item) => number;
   /** Writes on their way at once; items that come meanwhile wait for the next. */
   maxInFlight: number;
   /** Each write runs in a scope of its own with this deadline, whoever's request started it. */
@@ -34,7 +36,7 @@ export class GroupCommit<Item, Result> {
 
   constructor(
     private readonly write: (items: Item[]) => Promise<Result[]>,
-    private readonly options: GroupCommitOptions,
+    private readonly options: GroupCommitOptions<Item>,
   ) {}
 
   submit(item: Item): Promise<Written<Result>> {
@@ -46,7 +48,7 @@ export class GroupCommit<Item, Result> {
 
   private pump(): void {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
-      const group = this.queue.splice(0, this.options.maxItems);
+      const group = this.queue.splice(0, this.takeable());
       this.inFlight++;
       const scope = newRequestScope({ timeoutMs: this.options.timeoutMs, maxConnections: 1 });
       void runOutsideScope(() => runInScope(scope, () => this.write(group.map((entry) => entry.item))))
@@ -59,5 +61,15 @@ export class GroupCommit<Item, Result> {
           this.pump();
         });
     }
+  }
+
+  /** How many queued items the next write takes: at least one, then as many as fit maxItems. */
+  private takeable(): number {
+    const { sizeOf, maxItems } = this.options;
+    if (!sizeOf) return maxItems;
+    let size = sizeOf(this.queue[0].item);
+    let take = 1;
+    while (take < this.queue.length && size + sizeOf(this.queue[take].item) <= maxItems) size += sizeOf(this.queue[take++].item);
+    return take;
   }
 }

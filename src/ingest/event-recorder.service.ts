@@ -46,9 +46,14 @@ interface StorableEvent {
   path: (string | number)[];
 }
 
-/** Single events one group commit carries at most, and groups on their way at once. */
-const SINGLES_PER_GROUP = 200;
-const SINGLE_GROUPS_IN_FLIGHT = 1;
+/** Events one shared recording transaction carries at most, and such transactions on their way at once. */
+const EVENTS_PER_SHARED_TRANSACTION = 200;
+const SHARED_TRANSACTIONS_IN_FLIGHT = 1;
+/**
+ * Batches of up to this many events share transactions with concurrent requests' events; larger
+ * ones are a transaction's worth on their own and go alone, beside the shared ones.
+ */
+const SHARED_BATCH_MAX_EVENTS = 100;
 
 /** Whose an event is: a live customer (locked for this transaction), or one to create for an identifier nobody has. */
 type Owner = IdentifierOwner | { create: NormalisedIdentifier } | null;
@@ -66,12 +71,13 @@ class NothingToKeep extends Error {
 /** Stores interactions pushed by integrations: validated, idempotent, each item on its own. */
 export class EventRecorder {
   /**
-   * Single events of concurrent requests are stored together (a group commit): while one
-   * group's transaction is on its way, the events that come meanwhile wait and go in the next,
-   * which takes the stream lock and commits once for all of them. Each request still gets its
-   * own answer once its event is committed, and an event the database refuses fails alone.
+   * Single events and small batches of concurrent requests are stored together (a group
+   * commit): while one group's transaction is on its way, the events that come meanwhile wait
+   * and go in the next, which takes the stream lock and commits once for all of them. Each
+   * request still gets its own answers once its events are committed, and an event the
+   * database refuses fails alone.
    */
-  private readonly singles: GroupCommit<StorableEvent, RecordEventPayload>;
+  private readonly shared: GroupCommit<StorableEvent[], RecordEventPayload[]>;
 
   constructor(
     private readonly db: Database,
@@ -80,15 +86,20 @@ export class EventRecorder {
     private readonly cases: CaseAssignment,
     options: { operationTimeoutMs: number },
   ) {
-    this.singles = new GroupCommit((items) => this.store(items), { maxItems: SINGLES_PER_GROUP, maxInFlight: SINGLE_GROUPS_IN_FLIGHT, timeoutMs: options.operationTimeoutMs });
+    this.shared = new GroupCommit(
+      async (batches) => {
+        const stored = await this.store(batches.flat());
+        let next = 0;
+        return batches.map((batch) => stored.slice(next, (next += batch.length)));
+      },
+      { maxItems: EVENTS_PER_SHARED_TRANSACTION, sizeOf: (batch) => batch.length, maxInFlight: SHARED_TRANSACTIONS_IN_FLIGHT, timeoutMs: options.operationTimeoutMs },
+    );
   }
 
   async record(kind: EventKind, input: RecordEventCommonInput): Promise<RecordEventPayload> {
     const validation = validateEvent(kind, input, ['input'], this.region);
     if (!validation.ok) return failed(validation.errors);
-    const { result, statements } = await this.singles.submit({ event: validation.event, path: ['input'] });
-    const scope = currentScope();
-    if (scope) scope.statements += statements;
+    const [result] = await this.storeShared([{ event: validation.event, path: ['input'] }]);
     return result;
   }
 
@@ -113,15 +124,24 @@ export class EventRecorder {
   /**
    * Validates every item, then stores the valid ones in one transaction with set-based SQL: a
    * batch costs the same twenty-odd statements at any size, not thousands. Items fail on their own: a bad item
-   * gets userErrors and is not stored; the good ones are.
+   * gets userErrors and is not stored; the good ones are. A small batch shares its transaction
+   * with what concurrent requests record meanwhile (see `shared`).
    */
   async recordMany(items: EventToRecord[]): Promise<RecordEventPayload[]> {
     const validations = items.map((item) => validateEvent(item.kind, item.input, item.path, this.region));
     const toStore = validations.flatMap((v, i) => (v.ok ? [{ event: v.event, path: items[i].path }] : []));
     if (toStore.length === 0) return validations.map((v) => failed(v.ok ? [] : v.errors));
-    const stored = await this.store(toStore);
+    const stored = toStore.length <= SHARED_BATCH_MAX_EVENTS ? await this.storeShared(toStore) : await this.store(toStore);
     let next = 0;
     return validations.map((v) => (v.ok ? stored[next++] : failed(v.errors)));
+  }
+
+  /** Stores events in the next shared transaction; its statements count for this request, as when it ran alone. */
+  private async storeShared(toStore: StorableEvent[]): Promise<RecordEventPayload[]> {
+    const { result, statements } = await this.shared.submit(toStore);
+    const scope = currentScope();
+    if (scope) scope.statements += statements;
+    return result;
   }
 
   /** Stores valid events in one transaction; answers each one's payload, in order. */
