@@ -41,14 +41,19 @@ const SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 60);
 const SINGLE_CLIENTS = 32;
 const SINGLE_SECONDS = Number(process.env.BENCH_INGEST_SINGLE_SECONDS ?? 20);
 const SINGLE_ROUNDS = 2;
+/** Events per recordEvents call of the small-batch clients, which take turns with the single calls. */
+const SMALL_BATCH = 5;
 const COMPARE_SECONDS = Number(process.env.BENCH_INGEST_COMPARE_SECONDS ?? 20);
 const COMPARE_ROUNDS = 2;
 
 const RECORD_EVENTS = `mutation Ingest($input: RecordEventsInput!) { recordEvents(input: $input) { results { created userErrors { message } } } }`;
 const RECORD_CALL = `mutation Call($input: RecordCallInput!) { recordCall(input: $input) { created event { streamCursor } userErrors { message } } }`;
+const RECORD_SMALL_BATCH = `mutation Calls($input: RecordEventsInput!) { recordEvents(input: $input) { results { created event { streamCursor } userErrors { message } } } }`;
 
 export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Promise<Finding[]> {
-  console.log(`\n## ingest: recordEvents(${BATCH}) from ${WRITERS} writers for ${SECONDS} s; recordCall from ${SINGLE_CLIENTS} clients for ${SINGLE_SECONDS} s with a subscriber`);
+  console.log(
+    `\n## ingest: recordEvents(${BATCH}) from ${WRITERS} writers for ${SECONDS} s; recordCall, then recordEvents(${SMALL_BATCH}), from ${SINGLE_CLIENTS} clients for ${SINGLE_SECONDS} s each with a subscriber`,
+  );
   const database = await server.createDatabase();
   cleanup.add('drop the ingest benchmark database', () => database.release());
   const db = createDataSource({ url: database.url, poolSize: 4 });
@@ -215,9 +220,10 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   }
   const coercion = summarise(coercions.slice(5));
 
-  // Single events with a subscriber following every customer.
+  // Single events, then small batches of calls, with a subscriber following every customer.
   const { received, endedBy } = await followEveryCustomer(served.url.replace(/^http/, 'ws'), admin, cleanup);
   const calls = new Map(contenders.map(({ name }) => [name, { ms: [] as number[], count: 0, seconds: 0, notifies: [] as string[], serverCpu: 0, machineCpu: 0 }]));
+  const smallBatches = new Map(contenders.map(({ name }) => [name, { ms: [] as number[], events: 0, seconds: 0 }]));
   const cursors: string[] = [];
   for (let round = 0; round < SINGLE_ROUNDS; round++) {
     for (const { name, server } of contenders) {
@@ -247,6 +253,27 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
       figures.machineCpu += (machineBusySeconds() ?? 0) - machineBefore;
       figures.notifies.push(notifyRate());
       if (profiled) await printStatementProfile(database.url, `recordCall from ${SINGLE_CLIENTS} clients, ${name}`);
+
+      // The same calls, SMALL_BATCH to a request: what integrations pushing a few events at a time send.
+      const small = smallBatches.get(name)!;
+      const smallUntil = performance.now() + (SINGLE_SECONDS * 1000) / SINGLE_ROUNDS;
+      const smallStarted = performance.now();
+      await Promise.all(
+        Array.from({ length: SINGLE_CLIENTS }, async () => {
+          while (performance.now() < smallUntil) {
+            const events = Array.from({ length: SMALL_BATCH }, () => ({ call: callInput(++sequence) }));
+            const t = performance.now();
+            const data = await postUntilDone(RECORD_SMALL_BATCH, { input: { events } }, server.url);
+            small.ms.push(performance.now() - t);
+            for (const result of data.recordEvents.results as { event: { streamCursor: string } | null }[]) {
+              if (!result.event) throw new Error(`a call of a small batch was not stored: ${JSON.stringify(data).slice(0, 300)}`);
+              cursors.push(result.event.streamCursor);
+            }
+            small.events += SMALL_BATCH;
+          }
+        }),
+      );
+      small.seconds += (performance.now() - smallStarted) / 1000;
     }
   }
   for (const deadline = Date.now() + 10_000; received.length < cursors.length && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -256,8 +283,16 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
 
   console.log(
     `batches     ${sent.length} batches of ${BATCH} in ${elapsed.toFixed(1)} s; replayed in ${replaySeconds.toFixed(1)} s (${Math.round(recorded / replaySeconds)} events/s); ${stored} events stored\n` +
-      `single      ${cursors.length} calls from ${contenders.map((c) => c.name).join(' and ')} in turn, ${SINGLE_ROUNDS} rounds; the subscriber (on this build) received ${received.length}`,
+      `single      ${cursors.length} calls, alone and ${SMALL_BATCH} to a request, from ${contenders.map((c) => c.name).join(' and ')} in turn, ${SINGLE_ROUNDS} rounds; the subscriber (on this build) received ${received.length}`,
   );
+  const smallBatchFigures = (name: string): Finding[] => {
+    const small = smallBatches.get(name)!;
+    const latency = summarise(small.ms);
+    return [
+      [`recordEvents(${SMALL_BATCH}) from ${SINGLE_CLIENTS} clients, a subscriber on, ${name}: events/s`, '', `${Math.round(small.events / small.seconds).toLocaleString('en-US')}`],
+      [`recordEvents(${SMALL_BATCH}), ${name}: p50 / p99 per batch`, '', `${milliseconds(latency.median)} / ${milliseconds(latency.p99)} ms`],
+    ];
+  };
   const rows: Finding[] = [
     [`recordEvents(${BATCH}) from ${WRITERS} writers: events/s`, '>= 50,000', `${Math.round(recorded / elapsed).toLocaleString('en-US')}`],
     [`recordEvents(${BATCH}): p50 / p99 per batch`, 'p99 <= 500 ms', `${milliseconds(batches.median)} / ${milliseconds(batches.p99)} ms`],
@@ -290,9 +325,10 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
           `${(figures.serverCpu / figures.seconds).toFixed(2)} / ${(figures.machineCpu / figures.seconds).toFixed(2)}`,
         ],
         [`NOTIFYs per second during the calls, ${name}: max / mean, per round`, '', figures.notifies.join(', ')],
+        ...smallBatchFigures(name),
       ];
     }),
-    ['subscriber: calls missed, out of stream order', '0, 0', `${missed}, ${inOrder ? 0 : 'some'}${endedBy.length ? ` (ended by the server: ${[...new Set(endedBy)].join('; ')})` : ''}`],
+    ['subscriber: calls (alone and in small batches) missed, out of stream order', '0, 0', `${missed}, ${inOrder ? 0 : 'some'}${endedBy.length ? ` (ended by the server: ${[...new Set(endedBy)].join('; ')})` : ''}`],
   ];
   console.log(`\n${formatTable(['figure', 'goal', 'measured'], rows)}`);
   return rows;
