@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { Role } from '../src/core/access-scopes';
 import { createCustomer } from './support/factories';
 import { startTestServer, type TestServer } from './support/test-server';
+import { waitUntil } from './support/waiting';
 
 let server: TestServer;
 let agent: { secret: string; id: string };
@@ -13,13 +14,6 @@ afterAll(() => server.stop());
 
 const CARD = `query GroupedCard($id: ID!) { customer(id: $id) { displayName } }`;
 const apiKeyId = (id: string) => Buffer.from(`ApiKey:${id}`).toString('base64url');
-
-async function waitUntil(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (const started = Date.now(); !(await condition()); ) {
-    if (Date.now() - started > 10_000) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('audit entries of concurrent requests', () => {
   it('are written together while an INSERT is on its way, and no answer goes out before its own entry is committed', async () => {

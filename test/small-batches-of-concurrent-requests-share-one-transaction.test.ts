@@ -3,6 +3,7 @@ import { createCustomer, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
 import { refuseEventsAboutPoison } from './support/refused-events';
 import { startTestServer, type TestServer } from './support/test-server';
+import { waitUntil } from './support/waiting';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -22,13 +23,6 @@ async function insertsWaiting(): Promise<number> {
   return n;
 }
 
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (const started = Date.now(); !(await condition()); ) {
-    if (Date.now() - started > 10_000) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('small batches of concurrent requests', () => {
   it('are stored in one transaction while another is on its way, each item answered on its own; a large batch goes alone', async () => {
     // A customer per request, so that no request waits for another's cases.
@@ -46,11 +40,11 @@ describe('small batches of concurrent requests', () => {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE timeline_event IN SHARE MODE');
       const firstAnswer = record(batch(first.id, 2));
-      await until(async () => (await insertsWaiting()) === 1, 'the first batch waits for the lock');
+      await waitUntil(async () => (await insertsWaiting()) === 1, 'the first batch waits for the lock');
       const queued = [record(batch(a.id, 3)), record(batch(b.id, 3, 1)), record(batch(c.id, 3))];
       // 101 events: more than a shared transaction takes from one request, so it does not queue.
       const largeAnswer = record(batch(large.id, 101));
-      await until(async () => (await insertsWaiting()) >= 2, 'the large batch waits for the lock in a transaction of its own');
+      await waitUntil(async () => (await insertsWaiting()) >= 2, 'the large batch waits for the lock in a transaction of its own');
       await new Promise((resolve) => setTimeout(resolve, 300));
       await holder.query('COMMIT');
       answers = await Promise.all([firstAnswer, ...queued, largeAnswer]);
