@@ -96,7 +96,9 @@ async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
     // No durability is needed for a throwaway cluster; fsync=off only speeds up the data load.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', ...statementProfileFlags()],
+    // shared_buffers as a server with this much memory would have it, not the 128 MB default: a
+    // run stores a few hundred thousand events, whose indexes outgrow the default cache.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'shared_buffers=1GB', ...statementProfileFlags()],
     onLog: remember,
     onError: (error: unknown) => remember(String(error)),
   });
