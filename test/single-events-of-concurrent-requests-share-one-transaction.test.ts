@@ -3,6 +3,7 @@ import { createCustomer, unique } from './support/factories';
 import { USER_ERRORS } from './support/fragments';
 import { refuseEventsAboutPoison } from './support/refused-events';
 import { startTestServer, type TestServer } from './support/test-server';
+import { waitUntil } from './support/waiting';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -26,14 +27,12 @@ describe('single events of concurrent requests', () => {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE timeline_event IN SHARE MODE');
       const first = server.data(RECORD_CALL, { input: call(customers[0].id, 'first call') });
-      for (const started = Date.now(); ; ) {
+      await waitUntil(async () => {
         const [{ n }] = await server.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO timeline_event%'`);
-        if (n === 1) break;
-        if (Date.now() - started > 10_000) throw new Error('the first call never waited for the lock');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+        return n === 1;
+      }, 'the first call waits for the lock');
       const rest = customers.slice(1).map((customer, i) => server.data(RECORD_CALL, { input: call(customer.id, i === 4 ? 'poison call' : `call ${i}`) }));
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await waitUntil(async () => server.services.recorder.requestsWaiting === rest.length, 'the other calls wait for the next shared transaction');
       await holder.query('COMMIT');
       answers = await Promise.all([first, ...rest]);
     } finally {

@@ -45,7 +45,7 @@ describe('small batches of concurrent requests', () => {
       // 101 events: more than a shared transaction takes from one request, so it does not queue.
       const largeAnswer = record(batch(large.id, 101));
       await waitUntil(async () => (await insertsWaiting()) >= 2, 'the large batch waits for the lock in a transaction of its own');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await waitUntil(async () => server.services.recorder.requestsWaiting === 3, 'the three small batches wait for the next shared transaction');
       await holder.query('COMMIT');
       answers = await Promise.all([firstAnswer, ...queued, largeAnswer]);
     } finally {

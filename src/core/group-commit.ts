@@ -39,6 +39,11 @@ export class GroupCommit<Item, Result> {
     private readonly options: GroupCommitOptions<Item>,
   ) {}
 
+  /** Items waiting for a write (not yet on their way). */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   submit(item: Item): Promise<Written<Result>> {
     return new Promise((written, failed) => {
       this.queue.push({ item, written, failed });

@@ -96,6 +96,11 @@ export class EventRecorder {
     );
   }
 
+  /** Requests (a single event or a small batch each) waiting for the next shared transaction. */
+  get requestsWaiting(): number {
+    return this.shared.waiting;
+  }
+
   async record(kind: EventKind, input: RecordEventCommonInput): Promise<RecordEventPayload> {
     const validation = validateEvent(kind, input, ['input'], this.region);
     if (!validation.ok) return failed(validation.errors);
