@@ -57,33 +57,46 @@ export abstract class LiveQueue<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
-  async next(): Promise<IteratorResult<T>> {
-    for (;;) {
-      if (this.failure) {
-        const failure = this.failure;
-        this.failure = null;
-        this.end();
-        throw failure;
-      }
-      if (this.ended) return { done: true, value: undefined };
-      let ready: { item: T } | null = null;
-      // Live items are handed out without a turn through nextReady: one promise fewer per item.
-      if (this.hasEarlierItems()) {
-        try {
-          ready = await this.nextReady();
-        } catch (error) {
-          this.end();
-          throw error;
-        }
-      }
-      // Ended or failed while reading: start over to report that instead.
-      if (this.failure || this.ended) continue;
-      if (ready) return this.deliver(ready.item);
-      if (this.queue.length > 0) return this.deliver(this.queue.shift()!);
-      return new Promise<IteratorResult<T>>((resolve, reject) => {
-        this.waiter = { resolve, reject };
-      });
+  /**
+   * A plain function, not an async one, while the items are live: a subscriber waiting for its
+   * next item then holds one promise here, not a suspended frame as well, and what it holds
+   * between deliveries that are minutes apart is what V8 must copy into its old generation.
+   */
+  next(): Promise<IteratorResult<T>> {
+    if (!this.failure && !this.ended && this.hasEarlierItems()) return this.nextAfterEarlierItems();
+    try {
+      return this.nextLive();
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  /** The failure, the end, a queued item, or a promise of the next live one. */
+  private nextLive(): Promise<IteratorResult<T>> {
+    if (this.failure) {
+      const failure = this.failure;
+      this.failure = null;
+      this.end();
+      return Promise.reject(failure);
+    }
+    if (this.ended) return Promise.resolve({ done: true, value: undefined });
+    if (this.queue.length > 0) return Promise.resolve(this.deliver(this.queue.shift()!));
+    return new Promise<IteratorResult<T>>((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  private async nextAfterEarlierItems(): Promise<IteratorResult<T>> {
+    let ready: { item: T } | null;
+    try {
+      ready = await this.nextReady();
+    } catch (error) {
+      this.end();
+      throw error;
+    }
+    // Ended or failed while reading, the reading done, or no item yet: as when live.
+    if (ready && !this.failure && !this.ended) return this.deliver(ready.item);
+    return this.nextLive();
   }
 
   async return(): Promise<IteratorResult<T>> {

@@ -23,6 +23,23 @@ interface Execution {
 }
 
 /**
+ * What a subscription's iterator yields to graphql-ws for one item: a handle on the shared
+ * result, which `onNext` takes (`SharedSubscriptionResults.take`) and so lets go of.
+ *
+ * graphql-ws keeps the last value its loop received while it waits for the next one. A subscriber
+ * of a quiet customer waits minutes, and the answer it holds meanwhile outlives V8's young
+ * generation: with 10,000 such subscribers, each delivery's answer was copied into the old
+ * generation and the heap grew until a full collection stalled every socket. Holding only this
+ * emptied handle keeps answers short-lived.
+ */
+export class SubscriptionDelivery implements ExecutionResult {
+  /** graphql-ws copies a result's fields before `onNext`; the answer itself goes out as `onNext` returns it. */
+  readonly data = null;
+
+  constructor(public shared: SharedItemResult | null) {}
+}
+
+/**
  * The shape of a subscription: everything its items' answers depend on besides the item itself.
  * The document, operation and variables say what is asked; the credential's scopes say what it
  * may see (a field outside them is an error, a personal value without PII_READ is masked).
@@ -40,7 +57,6 @@ export function subscriptionShape(viewer: Viewer, query: string, operationName: 
  */
 export class SharedSubscriptionResults {
   private readonly byItem = new WeakMap<object, Map<string, Execution>>();
-  private readonly ofResult = new WeakMap<ExecutionResult, SharedItemResult>();
   /** Executions run and answers reused, since start (for tests and benchmarks). */
   readonly stats = { executed: 0, reused: 0 };
 
@@ -48,11 +64,10 @@ export class SharedSubscriptionResults {
    * graphql-js's `subscribe`, except that each item's execution is shared with every other
    * subscription of the same shape that receives the same item.
    */
-  async subscribe(args: ExecutionArgs, shape: string): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  async subscribe(args: ExecutionArgs, shape: string): Promise<AsyncIterableIterator<SubscriptionDelivery> | ExecutionResult> {
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream;
     const source = stream[Symbol.asyncIterator]();
-    const answer = (item: unknown) => this.answer(item, shape, args);
     const close = async () => {
       try {
         await source.return?.();
@@ -60,24 +75,27 @@ export class SharedSubscriptionResults {
         // Keep the error that made us close it.
       }
     };
-    const answers: AsyncIterableIterator<ExecutionResult> = {
+    const failed = (error: unknown) => close().then(() => Promise.reject(error));
+    const delivered = (shared: SharedItemResult): IteratorResult<SubscriptionDelivery> => ({ done: false, value: new SubscriptionDelivery(shared) });
+    // Plain promise chains rather than an async function: a subscriber waiting for its next item
+    // holds no suspended frame of this layer.
+    const answers: AsyncIterableIterator<SubscriptionDelivery> = {
       [Symbol.asyncIterator]: () => answers,
-      async next(): Promise<IteratorResult<ExecutionResult>> {
-        const step = await source.next();
-        if (step.done) return { done: true, value: undefined };
-        try {
-          const value = answer(step.value);
-          return { done: false, value: value instanceof Promise ? await value : value };
-        } catch (error) {
-          await close();
-          throw error;
-        }
-      },
-      async return(): Promise<IteratorResult<ExecutionResult>> {
+      next: () =>
+        source.next().then((step): IteratorResult<SubscriptionDelivery> | Promise<IteratorResult<SubscriptionDelivery>> => {
+          if (step.done) return { done: true, value: undefined };
+          try {
+            const shared = this.answer(step.value, shape, args);
+            return shared instanceof Promise ? shared.then(delivered, failed) : delivered(shared);
+          } catch (error) {
+            return failed(error);
+          }
+        }),
+      async return(): Promise<IteratorResult<SubscriptionDelivery>> {
         await source.return?.();
         return { done: true, value: undefined };
       },
-      async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+      async throw(error: unknown): Promise<IteratorResult<SubscriptionDelivery>> {
         await close();
         throw error;
       },
@@ -85,17 +103,20 @@ export class SharedSubscriptionResults {
     return answers;
   }
 
-  /** The shared part of a result this class produced; undefined for any other. */
-  sharedOf(result: ExecutionResult): SharedItemResult | undefined {
-    return this.ofResult.get(result);
+  /** The shared result a delivery of this class carries, taken out of it; undefined for anything else or a second time. */
+  take(delivery: unknown): SharedItemResult | undefined {
+    if (!(delivery instanceof SubscriptionDelivery) || !delivery.shared) return undefined;
+    const shared = delivery.shared;
+    delivery.shared = null;
+    return shared;
   }
 
   /**
    * The item's answer for this shape: the execution already made for it (the result itself once
    * it has settled, so the 99 other subscribers of an event wait for no promise), or a new one.
    */
-  private answer(item: unknown, shape: string, args: ExecutionArgs): ExecutionResult | Promise<ExecutionResult> {
-    if (typeof item !== 'object' || item === null) return this.execute(item, args).promise.then((shared) => shared.result);
+  private answer(item: unknown, shape: string, args: ExecutionArgs): SharedItemResult | Promise<SharedItemResult> {
+    if (typeof item !== 'object' || item === null) return this.execute(item, args).promise;
     let shapes = this.byItem.get(item);
     if (!shapes) this.byItem.set(item, (shapes = new Map()));
     let execution = shapes.get(shape);
@@ -104,7 +125,7 @@ export class SharedSubscriptionResults {
       execution = this.execute(item, args);
       shapes.set(shape, execution);
     }
-    return execution.settled ? execution.settled.result : execution.promise.then((shared) => shared.result);
+    return execution.settled ?? execution.promise;
   }
 
   private execute(item: unknown, args: ExecutionArgs): Execution {
@@ -127,8 +148,6 @@ export class SharedSubscriptionResults {
   private share(result: ExecutionResult, context: RequestContext): SharedItemResult {
     // What this execution showed is audited for every subscriber it is sent to, not only for
     // the one whose context ran it.
-    const shared: SharedItemResult = { result, shown: context.audit.drain().shown };
-    this.ofResult.set(result, shared);
-    return shared;
+    return { result, shown: context.audit.drain().shown };
   }
 }

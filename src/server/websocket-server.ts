@@ -211,13 +211,14 @@ export function attachSubscriptionServer(options: {
         return undefined;
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
-      onNext: (_ctx, _id, payload, args, result) => {
+      onNext: (_ctx, _id, _payload, args, delivery) => {
         const context = args.contextValue as RequestContext;
-        const shared = sharedResults.sharedOf(result);
+        const shared = sharedResults.take(delivery);
         if (!shared) throw new Error('a subscription item was not answered through the shared results');
         if (shared.shown.length > 0) subscriptionAudit.add(context.viewer, shapes.get(context)?.operationName ?? null, shared.shown);
         // The same for every subscriber of the shape (the errors and the cost report depend only
         // on it), and written as JSON once. graphql-ws sends whatever object is returned here.
+        const { result } = shared;
         return (shared.sent ??= new SerialisedAnswer({
           ...result,
           ...(result.errors?.length ? { errors: format(result.errors) as never } : {}),
