@@ -127,6 +127,9 @@ export function attachSubscriptionServer(options: {
       connectionInitWaitTimeout: config.WS_CONNECTION_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         const socket = ctx.extra.socket;
+        // graphql-ws keeps the upgrade request for the socket's whole life, and nothing here reads
+        // it again: its headers and parser state were a tenth of what an idle subscriber holds.
+        (ctx.extra as { request: unknown }).request = null;
         const authorization = (ctx.connectionParams as { authorization?: unknown } | undefined)?.authorization;
         let viewer: Viewer | null;
         try {
