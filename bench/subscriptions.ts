@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { createDataSource } from '../src/db/data-source';
 import { migrate } from '../src/db/migrate';
@@ -201,6 +202,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   );
   const peakMemory = servers.map(() => 0);
   const memorySampler = setInterval(() => servers.forEach((s, i) => (peakMemory[i] = Math.max(peakMemory[i], rssOf(s.child.pid!)))), 250);
+  const runStartedMs = nowMs();
   const run = await recordInThread({ databaseUrl: database.url, customerIds, rate: RATE, seconds: SECONDS, batch: BATCH, maxInFlight: MAX_IN_FLIGHT });
   const writeSeconds = run.seconds;
   const benchCpu = process.cpuUsage(cpuBefore.bench);
@@ -213,6 +215,7 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
     bench: (benchCpu.user + benchCpu.system) / 1e6,
   };
   await sleep(DRAIN_MS);
+  const runEndedMs = nowMs();
   clearInterval(memorySampler);
   await printStatementProfile(database.url, 'the timed run and its drain (BENCH_SQL_TOP)');
   const memoryAfter = servers.map((s) => rssOf(s.child.pid!));
@@ -231,6 +234,11 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
   let duplicates = 0;
   let unexpected = 0;
   const notifyLatencies: number[] = [];
+  // A full collection slows deliveries from its incremental marking (a few hundred ms before its
+  // line) until the backlog it left is sent: events committed from 1 s before to 0.5 s after.
+  const collections = servers.map((s) => s.majorCollections.filter((c) => c.endedMs >= runStartedMs && c.endedMs <= runEndedMs));
+  const nearCollection = (committedMs: number) => collections.some((list) => list.some((c) => committedMs >= c.endedMs - 1000 && committedMs <= c.endedMs + 500));
+  const awayFromCollections: number[] = [];
   for (let i = 0; i < received.subscribers.length; i++) {
     const subscriber = received.subscribers[i];
     const commit = committed.get(received.events[i]);
@@ -251,7 +259,9 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
     const latency = received.atMs[i] - commit.atMs;
     latencies.push(latency);
     (subscriber < FIREHOSE ? latencyOf.firehose : latencyOf.followers).push(latency);
+    if (!nearCollection(commit.atMs)) awayFromCollections.push(latency);
   }
+  awayFromCollections.sort((x, y) => x - y);
   latencies.sort((x, y) => x - y);
   latencyOf.firehose.sort((x, y) => x - y);
   latencyOf.followers.sort((x, y) => x - y);
@@ -282,6 +292,8 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
         [`  followers of one customer p50 / p99 ms`, p50p99(latencyOf.followers)],
         [`  followers of everyone p50 / p99 ms`, p50p99(latencyOf.firehose)],
         ['commit→NOTIFY at a bare LISTEN p50 / p99 ms', p50p99(notifyLatencies)],
+        ...servers.map((_, i) => [`server ${i + 1} full GCs in the run: ended at (s), event loop ms, heap MB before → after`, describeCollections(collections[i], runStartedMs)]),
+        [`commit→delivery p50 / p99 ms away from full GCs (${percentOf(latencies.length - awayFromCollections.length, latencies.length)} of deliveries near one)`, p50p99(awayFromCollections)],
         ...servers.map((s, i) => [`server ${i + 1} RSS MiB (no subscribers / live / peak / end)`, `${mib(memoryUnsubscribed[i])} / ${mib(memoryBefore[i])} / ${mib(peakMemory[i])} / ${mib(memoryAfter[i])}`]),
         ...servers.map((s, i) => [`server ${i + 1} memory per idle subscriber, KiB`, kibPerIdleSubscriber(i)]),
         ...servers.map((s, i) => [`server ${i + 1} CPU (cores busy)`, (cpu.servers[i] / writeSeconds).toFixed(2)]),
@@ -301,12 +313,24 @@ async function benchmark(cleanup: Cleanup): Promise<void> {
       ],
       ['deliveries missed / duplicated / subscriptions ended early', '0 / 0 / 0', `${expected - delivered} / ${duplicates} / ${ended.length} (of ${expected.toLocaleString('en-US')})`],
       ...servers.map((_, i): Finding => [`memory per idle subscriber${PROCESSES === 1 ? '' : `, server ${i + 1}`}`, 'stated', `${kibPerIdleSubscriber(i)} KiB`]),
+      [
+        'full garbage collections of the server in the run; p50 / p99 of the deliveries away from them',
+        '',
+        `${sum(collections.map((list) => list.length))}; ${p50p99(awayFromCollections)} ms (${percentOf(latencies.length - awayFromCollections.length, latencies.length)} of deliveries near one)`,
+      ],
       ['CPU cores busy: server / PostgreSQL / writer and clients', '', `${sum(cpu.servers.map((c) => c / writeSeconds)).toFixed(2)} / ${(cpu.postgres / writeSeconds).toFixed(2)} / ${(cpu.bench / writeSeconds).toFixed(2)}`],
     ];
     await writeFile(process.env.BENCH_FINDINGS_FILE, JSON.stringify(findings));
   }
   console.log(`\nfinished in ${seconds(performance.now() - started)}`);
 }
+
+function describeCollections(list: readonly MajorCollection[], fromMs: number): string {
+  if (list.length === 0) return 'none';
+  return list.map((c) => `+${((c.endedMs - fromMs) / 1000).toFixed(1)}: ${c.mainThreadMs.toFixed(0)} ms, ${c.heapBeforeMb.toFixed(0)} → ${c.heapAfterMb.toFixed(0)}`).join('; ');
+}
+
+const percentOf = (part: number, whole: number) => `${whole ? ((100 * part) / whole).toFixed(1) : '0'} %`;
 
 /** Runs the writer thread once and answers what it recorded. */
 function recordInThread(input: WriterInput): Promise<Extract<WriterMessage, { type: 'recorded' }>> {
@@ -320,7 +344,22 @@ function recordInThread(input: WriterInput): Promise<Extract<WriterMessage, { ty
 interface ServerProcess {
   child: ChildProcess;
   url: string;
+  /** The server's full (mark-compact) garbage collections, as `--trace-gc` reports them. */
+  majorCollections: MajorCollection[];
 }
+
+/** One mark-compact of a server's V8 heap. */
+interface MajorCollection {
+  /** When its line arrived, at the end of the collection (ms on process.hrtime's clock). */
+  endedMs: number;
+  /** The final pause and the incremental marking steps before it: time the event loop spent in it. */
+  mainThreadMs: number;
+  heapBeforeMb: number;
+  heapAfterMb: number;
+}
+
+/** `--trace-gc`'s line for a mark-compact, e.g. `Mark-Compact 393.2 (410.5) -> 196.1 (214.0) MB, 23.94 / 0.00 ms  (+ 152.5 ms in 550 steps ...`. */
+const MARK_COMPACT = /Mark-Compact ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, ([\d.]+) \/ [\d.]+ ms\s+(?:\(\+ ([\d.]+) ms in \d+ steps)?/;
 
 /** `node dist/src/server/main.js` on a free loopback port, against the benchmark database. */
 async function startServerProcess(databaseUrl: string, cleanup: Cleanup): Promise<ServerProcess> {
@@ -328,10 +367,18 @@ async function startServerProcess(databaseUrl: string, cleanup: Cleanup): Promis
   const port = await freePort();
   // BENCH_SERVER_CPU_PROFILE=<folder> writes a V8 CPU profile of each server process there.
   const profile = process.env.BENCH_SERVER_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_CPU_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, path.join(root, 'dist', 'src', 'server', 'main.js')], {
+  // --trace-gc: full collections are told beside the latencies they cause (one line each, on stdout).
+  const child = spawn(process.execPath, [...profile, '--trace-gc', path.join(root, 'dist', 'src', 'server', 'main.js')], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', GRAPHIQL: 'false' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const majorCollections: MajorCollection[] = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const match = MARK_COMPACT.exec(line);
+    if (!match) return;
+    const [, before, after, pause, steps] = match;
+    majorCollections.push({ endedMs: nowMs(), mainThreadMs: Number(pause) + Number(steps ?? 0), heapBeforeMb: Number(before), heapAfterMb: Number(after) });
   });
   cleanup.add(`stop server process ${child.pid}`, async () => {
     if (child.exitCode !== null) return;
@@ -350,7 +397,7 @@ async function startServerProcess(databaseUrl: string, cleanup: Cleanup): Promis
     if (waited > 60_000) throw new Error('server process did not become ready');
     await sleep(100);
   }
-  return { child, url };
+  return { child, url, majorCollections };
 }
 
 function intFromEnv(name: string, fallback: number): number {
@@ -362,6 +409,8 @@ function intFromEnv(name: string, fallback: number): number {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The clock the writer thread notes its commits on. */
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
