@@ -32,6 +32,8 @@ import type { Subscriber, WorkerCommand, WorkerInput, WorkerMessage } from './su
  *   the event over, on one monotonic clock shared by the threads.
  * - Delivered and missed are counted against what each subscriber should get: every event of its
  *   customer (firehose: every event) recorded during the run.
+ * - The servers run with `--trace-gc`: each full collection during the run is listed, and the
+ *   latencies of events committed away from them are given beside the whole run's.
  *
  * `npm run bench:subscriptions`. BENCH_SUBSCRIBERS (1000), BENCH_RATE events/s (500),
  * BENCH_SECONDS (30), BENCH_FIREHOSE (10), BENCH_BATCH events per transaction (1),
