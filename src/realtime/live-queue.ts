@@ -59,8 +59,8 @@ export abstract class LiveQueue<T> implements AsyncIterableIterator<T> {
 
   /**
    * A plain function, not an async one, while the items are live: a subscriber waiting for its
-   * next item then holds one promise here, not a suspended frame as well, and what it holds
-   * between deliveries that are minutes apart is what V8 must copy into its old generation.
+   * next item holds one promise here, not a suspended frame and its promise as well. With 10,000
+   * subscribers, every object each one holds is marked again by every full garbage collection.
    */
   next(): Promise<IteratorResult<T>> {
     if (!this.failure && !this.ended && this.hasEarlierItems()) return this.nextAfterEarlierItems();

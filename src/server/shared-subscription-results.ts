@@ -26,11 +26,10 @@ interface Execution {
  * What a subscription's iterator yields to graphql-ws for one item: a handle on the shared
  * result, which `onNext` takes (`SharedSubscriptionResults.take`) and so lets go of.
  *
- * graphql-ws keeps the last value its loop received while it waits for the next one. A subscriber
- * of a quiet customer waits minutes, and the answer it holds meanwhile outlives V8's young
- * generation: with 10,000 such subscribers, each delivery's answer was copied into the old
- * generation and the heap grew until a full collection stalled every socket. Holding only this
- * emptied handle keeps answers short-lived.
+ * graphql-ws keeps the last value its loop received while it waits for the next one, which for a
+ * follower of a quiet customer is minutes. Given the answer itself, each such subscriber kept
+ * about 1.5 KB alive between its events (the answer and its JSON bytes); given this handle,
+ * emptied as it is sent, it keeps a few dozen bytes.
  */
 export class SubscriptionDelivery implements ExecutionResult {
   /** graphql-ws copies a result's fields before `onNext`; the answer itself goes out as `onNext` returns it. */
