@@ -66,40 +66,7 @@ export class SharedSubscriptionResults {
   async subscribe(args: ExecutionArgs, shape: string): Promise<AsyncIterableIterator<SubscriptionDelivery> | ExecutionResult> {
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream;
-    const source = stream[Symbol.asyncIterator]();
-    const close = async () => {
-      try {
-        await source.return?.();
-      } catch {
-        // Keep the error that made us close it.
-      }
-    };
-    const failed = (error: unknown) => close().then(() => Promise.reject(error));
-    const delivered = (shared: SharedItemResult): IteratorResult<SubscriptionDelivery> => ({ done: false, value: new SubscriptionDelivery(shared) });
-    // Plain promise chains rather than an async function: a subscriber waiting for its next item
-    // holds no suspended frame of this layer.
-    const answers: AsyncIterableIterator<SubscriptionDelivery> = {
-      [Symbol.asyncIterator]: () => answers,
-      next: () =>
-        source.next().then((step): IteratorResult<SubscriptionDelivery> | Promise<IteratorResult<SubscriptionDelivery>> => {
-          if (step.done) return { done: true, value: undefined };
-          try {
-            const shared = this.answer(step.value, shape, args);
-            return shared instanceof Promise ? shared.then(delivered, failed) : delivered(shared);
-          } catch (error) {
-            return failed(error);
-          }
-        }),
-      async return(): Promise<IteratorResult<SubscriptionDelivery>> {
-        await source.return?.();
-        return { done: true, value: undefined };
-      },
-      async throw(error: unknown): Promise<IteratorResult<SubscriptionDelivery>> {
-        await close();
-        throw error;
-      },
-    };
-    return answers;
+    return new SharedAnswers(stream[Symbol.asyncIterator](), this, shape, args);
   }
 
   /** The shared result a delivery of this class carries, taken out of it; undefined for anything else or a second time. */
@@ -114,7 +81,7 @@ export class SharedSubscriptionResults {
    * The item's answer for this shape: the execution already made for it (the result itself once
    * it has settled, so the 99 other subscribers of an event wait for no promise), or a new one.
    */
-  private answer(item: unknown, shape: string, args: ExecutionArgs): SharedItemResult | Promise<SharedItemResult> {
+  answer(item: unknown, shape: string, args: ExecutionArgs): SharedItemResult | Promise<SharedItemResult> {
     if (typeof item !== 'object' || item === null) return this.execute(item, args).promise;
     let shapes = this.byItem.get(item);
     if (!shapes) this.byItem.set(item, (shapes = new Map()));
@@ -149,4 +116,64 @@ export class SharedSubscriptionResults {
     // the one whose context ran it.
     return { result, shown: context.audit.drain().shown };
   }
+}
+
+/**
+ * One subscription's items as graphql-ws iterates them: each item's shared answer, wrapped in a
+ * SubscriptionDelivery. A class rather than an object of closures, since 10,000 subscribers hold
+ * one each; and plain promise chains rather than async functions, so a subscriber waiting for its
+ * next item holds no suspended frame of this layer.
+ */
+class SharedAnswers implements AsyncIterableIterator<SubscriptionDelivery> {
+  constructor(
+    private readonly source: AsyncIterator<unknown>,
+    private readonly results: SharedSubscriptionResults,
+    private readonly shape: string,
+    private readonly args: ExecutionArgs,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<SubscriptionDelivery>> {
+    return this.source.next().then(this.answerStep);
+  }
+
+  async return(): Promise<IteratorResult<SubscriptionDelivery>> {
+    await this.source.return?.();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<SubscriptionDelivery>> {
+    await this.close();
+    throw error;
+  }
+
+  private readonly answerStep = (step: IteratorResult<unknown>): IteratorResult<SubscriptionDelivery> | Promise<IteratorResult<SubscriptionDelivery>> => {
+    if (step.done) return { done: true, value: undefined };
+    try {
+      const shared = this.results.answer(step.value, this.shape, this.args);
+      return shared instanceof Promise ? shared.then(delivered, (error: unknown) => this.failed(error)) : delivered(shared);
+    } catch (error) {
+      return this.failed(error);
+    }
+  };
+
+  private async failed(error: unknown): Promise<never> {
+    await this.close();
+    throw error;
+  }
+
+  private async close(): Promise<void> {
+    try {
+      await this.source.return?.();
+    } catch {
+      // Keep the error that made us close it.
+    }
+  }
+}
+
+function delivered(shared: SharedItemResult): IteratorResult<SubscriptionDelivery> {
+  return { done: false, value: new SubscriptionDelivery(shared) };
 }
