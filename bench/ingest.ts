@@ -5,16 +5,14 @@ import { Client } from 'pg';
 import WebSocket from 'ws';
 import { decodeStreamCursor } from '../src/changefeed/stream-cursor';
 import { CUSTOMER_CHANNEL, TIMELINE_CHANNEL } from '../src/changefeed/notifications';
-import { loadConfig } from '../src/core/config';
 import { createDataSource } from '../src/db/data-source';
 import { migrate } from '../src/db/migrate';
 import { buildTimelineSchema } from '../src/server/schema';
 import { BASELINE_COMMIT, buildBaseline } from './baseline-build';
 import { createBenchKey, Role } from './bench-credentials';
-import { cpuSeconds, machineBusySeconds } from './card-load';
+import { cpuSeconds, graphqlRequester, machineBusySeconds } from './card-load';
 import { startServerProcess, THIS_CHECKOUT, untilServing, type ServerProcess } from './server-process';
 import type { BenchServer } from './bench-database';
-import { headersFor, startServer, type RunningServer } from './bench-server';
 import type { Cleanup } from './cleanup';
 import { formatTable, milliseconds, seconds, summarise, type Finding } from './stats';
 import { printStatementProfile, resetStatementProfile } from './statement-profile';
@@ -31,8 +29,9 @@ import { printStatementProfile, resetStatementProfile } from './statement-profil
  *   by itself;
  * - single events: recordCall from SINGLE_CLIENTS concurrent clients for BENCH_INGEST_SINGLE_SECONDS
  *   each to this build and to the baseline commit (BENCH_BASELINE), server processes of their
- *   own taking turns, while a WebSocket subscriber follows every customer, which must see each
- *   call once, in stream order.
+ *   own taking turns, while a WebSocket subscriber of this build's process follows every
+ *   customer, and must see each call once, in stream order.
+ * Requests go through node's http client over keep-alive connections (`graphqlRequester`).
  */
 const BATCH = 1000;
 const WRITERS = 4;
@@ -60,15 +59,14 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   await db.initialize();
   cleanup.add('close the data source', () => db.destroy());
   await migrate(db);
-  const config = loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent', GRAPHIQL: 'false', CONSOLE: 'false', WEBHOOK_DISPATCHER: 'false' });
-  const served = await startServer(db, config, cleanup);
-  const integration: RunningServer = { url: served.url, secret: await createBenchKey(db, Role.INTEGRATION, 'benchmark integration') };
+  const integrationKey = await createBenchKey(db, Role.INTEGRATION, 'benchmark integration');
 
   let sequence = 0;
   const batchOf = (people?: string) => Array.from({ length: BATCH }, () => eventInput(++sequence, people));
-  const post = async (query: string, variables: Record<string, unknown>, url = integration.url) => {
-    const response = await fetch(url, { method: 'POST', headers: headersFor(integration), body: JSON.stringify({ query, variables }) });
-    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[]; data?: Record<string, any> };
+  // As many sockets per server as the most clients any part of the run sends from at once.
+  const request = graphqlRequester(integrationKey, SINGLE_CLIENTS);
+  const post = async (query: string, variables: Record<string, unknown>, url: string) => {
+    const body = JSON.parse((await request(url, query, variables)).text) as { errors?: { extensions?: { code?: string } }[]; data?: Record<string, any> };
     // Both say "nothing or everything was stored; safe to retry".
     if (['TIMEOUT', 'SERVICE_UNAVAILABLE'].includes(body.errors?.[0]?.extensions?.code ?? '')) return null;
     if (body.errors || !body.data) throw new Error(`the mutation failed: ${JSON.stringify(body).slice(0, 300)}`);
@@ -77,7 +75,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   // A batch that ran out of the operation's time, or whose audit entries could not be written in
   // time, is sent again, as a client would (safe: recording is idempotent).
   const timedOut = new Map<string, number>();
-  const postUntilDone = async (query: string, variables: Record<string, unknown>, url = integration.url) => {
+  const postUntilDone = async (query: string, variables: Record<string, unknown>, url: string) => {
     for (;;) {
       const data = await post(query, variables, url);
       if (data) return data;
@@ -221,7 +219,8 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   const coercion = summarise(coercions.slice(5));
 
   // Single events, then small batches of calls, with a subscriber following every customer.
-  const { received, endedBy } = await followEveryCustomer(served.url.replace(/^http/, 'ws'), admin, cleanup);
+  // The subscriber is served by this build's process, which records the calls, as the batches' one is.
+  const { received, endedBy } = await followEveryCustomer(contenders[0].server.url.replace(/^http/, 'ws'), admin, cleanup);
   const calls = new Map(contenders.map(({ name }) => [name, { ms: [] as number[], count: 0, seconds: 0, notifies: [] as string[], serverCpu: 0, machineCpu: 0 }]));
   const smallBatches = new Map(contenders.map(({ name }) => [name, { ms: [] as number[], events: 0, seconds: 0 }]));
   const cursors: string[] = [];
