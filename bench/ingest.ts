@@ -278,7 +278,8 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   for (const deadline = Date.now() + 10_000; received.length < cursors.length && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
   const position = (cursor: string) => decodeStreamCursor(cursor);
   const inOrder = received.every((cursor, i) => i === 0 || position(received[i - 1]) < position(cursor));
-  const missed = cursors.filter((cursor) => !new Set(received).has(cursor)).length;
+  const delivered = new Set(received);
+  const missed = cursors.filter((cursor) => !delivered.has(cursor)).length;
 
   console.log(
     `batches     ${sent.length} batches of ${BATCH} in ${elapsed.toFixed(1)} s; replayed in ${replaySeconds.toFixed(1)} s (${Math.round(recorded / replaySeconds)} events/s); ${stored} events stored\n` +
