@@ -7,6 +7,7 @@ import { SuppressionList } from '../src/customers/suppression-list';
 import { createDataSource } from '../src/db/data-source';
 import { Database } from '../src/db/database';
 import { EventRecorder } from '../src/ingest/event-recorder.service';
+import { EventStorage } from '../src/ingest/event-storage';
 import type { EventInput } from '../src/ingest/record-event.types';
 import { cpuSecondsOf, sum } from './process-stats';
 
@@ -67,7 +68,7 @@ async function write(): Promise<WriterMessage> {
   try {
     const config = loadConfig({ DATABASE_URL: input.databaseUrl, LOG_LEVEL: 'silent' });
     const database = Database.configured(db, config, createLogger('silent'));
-    const recorder = new EventRecorder(database, config.DEFAULT_PHONE_REGION, new SuppressionList(undefined), new CaseAssignment(config.CASE_REOPEN_WINDOW), {
+    const recorder = new EventRecorder(new EventStorage(database, new SuppressionList(undefined), new CaseAssignment(config.CASE_REOPEN_WINDOW)), config.DEFAULT_PHONE_REGION, {
       operationTimeoutMs: config.OPERATION_TIMEOUT_MS,
     });
     const eventIds: string[] = [];

@@ -7,6 +7,7 @@ import { SuppressionList } from '../src/customers/suppression-list';
 import { createDataSource } from '../src/db/data-source';
 import { Database, type Sql, type TransactionOptions } from '../src/db/database';
 import { EventRecorder } from '../src/ingest/event-recorder.service';
+import { EventStorage } from '../src/ingest/event-storage';
 import type { EventInput } from '../src/ingest/record-event.types';
 import { unique } from './support/factories';
 import { rowsRead } from './support/rows-read';
@@ -40,7 +41,7 @@ beforeAll(async () => {
         return result;
       }, options),
   });
-  recorder = new EventRecorder(observed, config.DEFAULT_PHONE_REGION, new SuppressionList(undefined), new CaseAssignment(config.CASE_REOPEN_WINDOW), {
+  recorder = new EventRecorder(new EventStorage(observed, new SuppressionList(undefined), new CaseAssignment(config.CASE_REOPEN_WINDOW)), config.DEFAULT_PHONE_REGION, {
     operationTimeoutMs: config.OPERATION_TIMEOUT_MS,
   });
 });

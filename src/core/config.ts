@@ -149,6 +149,11 @@ const environment = z.object({
     .default('US'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * The recording thread's own pool: one connection for the transaction single events and small
+   * batches share, one for each large batch being stored at once (others wait their turn).
+   */
+  DB_RECORDING_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
   /** Serve GraphiQL at GET /graphql for browsers. */
   GRAPHIQL: z
     .enum(['true', 'false'])

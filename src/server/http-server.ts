@@ -89,7 +89,10 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   const { config, schema, log } = options;
   const limits = queryLimitsOf(config);
   const database = Database.configured(options.db, config, log);
-  const services = createServices(database, config);
+  // Subscriptions' LISTEN connection and the recording thread's pool connect on their own.
+  const connectionString = (options.db.options as { url?: string }).url;
+  if (!connectionString) throw new Error('the data source must be configured with a url');
+  const services = createServices(database, config, connectionString);
   const app = express();
   // Requests are handled once everything below is ready (see the end).
   const httpServer = http.createServer();
@@ -121,9 +124,8 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   await apollo.start();
 
   const webhooks = config.WEBHOOK_DISPATCHER ? new WebhookDispatcher(database, webhookSettings(config), log) : null;
+  await services.recording.start();
   // Subscriptions: one LISTEN connection for this process, graphql-ws on the same port and path.
-  const connectionString = (options.db.options as { url?: string }).url;
-  if (!connectionString) throw new Error('the data source must be configured with a url');
   const realtime = new RealtimeHub({
     connectionString,
     timeline: services.timeline,
@@ -207,6 +209,8 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
       // WebSockets first: upgraded sockets would otherwise keep the HTTP server from draining.
       await subscriptions.close();
       await apollo.stop();
+      // After the requests in flight: their recordings finish first.
+      await services.recording.stop();
       await realtime.stop();
       // POSTs in flight finish (within their deadline) and their outcomes are written before the pool closes.
       await webhooks?.stop();

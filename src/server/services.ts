@@ -4,7 +4,6 @@ import { Authenticator } from '../access/authenticator';
 import { JwtVerifier } from '../access/jwt-verifier';
 import { QueryBudgets } from '../access/query-budgets';
 import { LIFECYCLE_DEFAULTS, type Config } from '../core/config';
-import { CaseAssignment } from '../cases/case-assignment';
 import { CaseService } from '../cases/case.service';
 import { casesReadAhead } from '../cases/cases-read-ahead';
 import { CustomerInsightsService } from '../insights/customer-insights.service';
@@ -19,6 +18,7 @@ import { CustomerUpsertService } from '../customers/customer-upsert.service';
 import { SuppressionList } from '../customers/suppression-list';
 import type { Database } from '../db/database';
 import { EventRecorder } from '../ingest/event-recorder.service';
+import { RecordingThread } from '../ingest/recording-thread';
 import { MergeService } from '../merges/merge.service';
 import { ConsentHistory } from '../preferences/consent-history';
 import { PreferencesService } from '../preferences/preferences.service';
@@ -28,8 +28,11 @@ import { CustomerSearchService } from '../search/customer-search.service';
 import { TimelineService } from '../timeline/timeline.service';
 import { WebhookService } from '../webhooks/webhook.service';
 
-/** The services, created once per server process. */
-export function createServices(db: Database, config: Config) {
+/**
+ * The services, created once per server process. `databaseUrl` is for the recording thread,
+ * which opens a pool of its own (started and stopped with the server).
+ */
+export function createServices(db: Database, config: Config, databaseUrl: string) {
   const region = config.DEFAULT_PHONE_REGION;
   const apiKeys = new ApiKeyService(db, { capacity: config.BUDGET_KEY_CAPACITY, refillPerSecond: config.BUDGET_KEY_REFILL_PER_SECOND });
   const jwt =
@@ -42,6 +45,7 @@ export function createServices(db: Database, config: Config) {
   const timeline = new TimelineService(db);
   const insights = new CustomerInsightsService(db, lifecycleThresholds(config));
   const cases = new CaseService(db, config.CASE_REOPEN_WINDOW);
+  const recording = new RecordingThread({ databaseUrl, config });
   return {
     apiKeys,
     authenticator: new Authenticator(apiKeys, jwt, {
@@ -57,7 +61,8 @@ export function createServices(db: Database, config: Config) {
     preferences,
     consentHistory: new ConsentHistory(db),
     timeline,
-    recorder: new EventRecorder(db, region, suppression, new CaseAssignment(config.CASE_REOPEN_WINDOW), { operationTimeoutMs: config.OPERATION_TIMEOUT_MS }),
+    recording,
+    recorder: new EventRecorder(recording, region, { operationTimeoutMs: config.OPERATION_TIMEOUT_MS }),
     merges: new MergeService(db),
     search: new CustomerSearchService(db, region),
     cases,
