@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import http from 'node:http';
 import { Client } from 'pg';
 import { loadConfig } from '../src/core/config';
 import { ErrorCode } from '../src/core/errors';
@@ -8,19 +7,14 @@ import { newRequestScope, runInScope } from '../src/core/request-scope';
 import { validateEvent } from '../src/ingest/event-validation';
 import { RecordingThread, RecordingThreadFailure } from '../src/ingest/recording-thread';
 import { callsFromNewPeople } from './support/factories';
-import { bearerFor } from './support/credentials';
-import { freePort, killServerProcesses, startServerProcessOn } from './support/processes';
-import { sleep } from './support/subscriptions';
+import { freePort } from './support/processes';
 import { createTestDatabase } from './support/test-database';
 
 let database: { url: string; drop(): Promise<void> };
 beforeAll(async () => {
   database = await createTestDatabase();
 });
-afterAll(async () => {
-  killServerProcesses();
-  await database.drop();
-});
+afterAll(() => database.drop());
 
 const threadOn = (url: string) => new RecordingThread({ databaseUrl: url, config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }) });
 
@@ -91,45 +85,5 @@ describe('the recording thread', () => {
     await thread.start();
     await thread.stop();
     await expect(thread.store([validatedCall()])).rejects.toThrow('the recording thread is stopping');
-  });
-});
-
-describe('the built server', () => {
-  it('commits and answers a recording in flight when SIGTERM comes, then stops its recording thread', async () => {
-    const server = await startServerProcessOn(database.url, { SHUTDOWN_DELAY_MS: '500', DB_LOCK_TIMEOUT_MS: '20000' });
-    const [{ call }] = callsFromNewPeople(1, 'sigterm');
-    // The recording waits on a table the test holds locked, on the recording thread's connection.
-    const lock = new Client({ connectionString: database.url });
-    await lock.connect();
-    await lock.query('BEGIN');
-    await lock.query('LOCK TABLE timeline_event IN ACCESS EXCLUSIVE MODE');
-    const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const req = http.request(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: bearerFor(server.url) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-      });
-      req.on('error', reject);
-      req.end(JSON.stringify({ query: `mutation ($input: RecordCallInput!) { recordCall(input: $input) { created userErrors { message } } }`, variables: { input: call } }));
-    });
-    await withClient(async (client) => {
-      for (let waiting = 0; waiting === 0; await sleep(20)) {
-        const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'customer-timeline-recording' AND wait_event_type = 'Lock'`);
-        waiting = rows[0].n;
-      }
-    });
-
-    server.child.kill('SIGTERM');
-    await server.waitForLog((line) => typeof line.msg === 'string' && line.msg.startsWith('shutting down'));
-    await lock.query('ROLLBACK');
-    await lock.end();
-
-    expect(await answer).toMatchObject({ status: 200, body: { data: { recordCall: { created: true, userErrors: [] } } } });
-    expect(await server.exited).toBe(0);
-    const stored = await withClient((client) => client.query('SELECT count(*)::int AS n FROM timeline_event WHERE external_id = $1', [(call as { externalId: string }).externalId]));
-    expect(stored.rows[0].n).toBe(1);
-    const left = await withClient((client) => client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'customer-timeline-recording'`));
-    expect(left.rows[0].n).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import type net from 'node:net';
 import { Client } from 'pg';
 import { bearerFor } from './support/credentials';
 import { killServerProcesses, startServerProcessOn } from './support/processes';
+import { callsFromNewPeople } from './support/factories';
 import { sleep } from './support/subscriptions';
 import { createTestDatabase } from './support/test-database';
 
@@ -66,5 +67,36 @@ describe('SIGTERM', () => {
     expect(await server.exited).toBe(0);
     agent.destroy();
     busy.destroy();
+  });
+
+  it('commits and answers a recording in flight, then stops the recording thread and its pool', async () => {
+    const server = await startServerProcessOn(database.url, { SHUTDOWN_DELAY_MS: '500', DB_LOCK_TIMEOUT_MS: '20000' });
+    const [{ call }] = callsFromNewPeople(1, 'sigterm');
+    // The recording waits, on the recording thread's connection, for a table the test holds locked.
+    const lock = new Client({ connectionString: database.url });
+    await lock.connect();
+    await lock.query('BEGIN');
+    await lock.query('LOCK TABLE timeline_event IN ACCESS EXCLUSIVE MODE');
+    const recorded = request(new http.Agent({ keepAlive: false }), server.url, 'POST', {
+      query: `mutation ($input: RecordCallInput!) { recordCall(input: $input) { created userErrors { message } } }`,
+      variables: { input: call },
+    });
+    for (;;) {
+      const { rows } = await lock.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'customer-timeline-recording' AND wait_event_type = 'Lock'`);
+      if (rows[0].n > 0) break;
+      await sleep(20);
+    }
+
+    server.child.kill('SIGTERM');
+    await server.waitForLog((line) => typeof line.msg === 'string' && line.msg.startsWith('shutting down'));
+    await lock.query('ROLLBACK');
+
+    expect(await recorded).toMatchObject({ status: 200, body: { data: { recordCall: { created: true, userErrors: [] } } } });
+    expect(await server.exited).toBe(0);
+    const stored = await lock.query('SELECT count(*)::int AS n FROM timeline_event WHERE external_id = $1', [(call as { externalId: string }).externalId]);
+    expect(stored.rows[0].n).toBe(1);
+    const recording = await lock.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'customer-timeline-recording'`);
+    expect(recording.rows[0].n).toBe(0);
+    await lock.end();
   });
 });
