@@ -6,7 +6,10 @@ import { EventKind } from '../src/core/enums';
 import { newRequestScope, runInScope } from '../src/core/request-scope';
 import { validateEvent } from '../src/ingest/event-validation';
 import { RecordingThread, RecordingThreadFailure } from '../src/ingest/recording-thread';
-import { callsFromNewPeople } from './support/factories';
+import { keyOf } from '../src/relay/global-id';
+import { callsFromNewPeople, createCustomer, unique } from './support/factories';
+import { sleep } from './support/subscriptions';
+import { startTestServer } from './support/test-server';
 import { freePort } from './support/processes';
 import { createTestDatabase } from './support/test-database';
 
@@ -85,5 +88,41 @@ describe('the recording thread', () => {
     await thread.start();
     await thread.stop();
     await expect(thread.store([validatedCall()])).rejects.toThrow('the recording thread is stopping');
+  });
+});
+
+describe('a server', () => {
+  it('stores a single call while an import holds every connection the recording thread has for large batches', async () => {
+    const server = await startTestServer({ DB_RECORDING_POOL_SIZE: '1', DB_LOCK_TIMEOUT_MS: '20000' });
+    try {
+      const importing = await createCustomer(server);
+      const calling = await createCustomer(server);
+      const call = (customerId: string) => ({ customerId, occurredAt: '2026-04-01T08:00:00Z', direction: 'INBOUND', outcome: 'ANSWERED', source: 'lanes', externalId: unique('lane') });
+      // The import's customer is held by the test, so the import waits on the only batch connection.
+      const holder = new Client({ connectionString: server.databaseUrl });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM customer WHERE id = $1 FOR UPDATE', [keyOf(importing.id, 'Customer')]);
+      let imported = false;
+      const importDone = server
+        .data(`mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { created } } }`, { input: { events: Array.from({ length: 101 }, () => ({ call: call(importing.id) })) } })
+        .finally(() => (imported = true));
+      for (;;) {
+        const { rows } = await holder.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'customer-timeline-recording' AND wait_event_type = 'Lock'`);
+        if (rows[0].n > 0) break;
+        await sleep(20);
+      }
+
+      const single = await server.data(`mutation ($input: RecordCallInput!) { recordCall(input: $input) { created userErrors { message } } }`, { input: call(calling.id) });
+      expect(single.recordCall).toEqual({ created: true, userErrors: [] });
+      expect(imported).toBe(false);
+
+      await holder.query('ROLLBACK');
+      await holder.end();
+      const { recordEvents } = await importDone;
+      expect(recordEvents.results.filter((result: { created: boolean }) => result.created)).toHaveLength(101);
+    } finally {
+      await server.stop();
+    }
   });
 });

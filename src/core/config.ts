@@ -150,8 +150,8 @@ const environment = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /**
-   * The recording thread's own pool: one connection for the transaction single events and small
-   * batches share, one for each large batch being stored at once (others wait their turn).
+   * The recording thread's pool for large batches: one connection for each stored at once (others
+   * wait their turn). The transaction single events and small batches share has one more of its own.
    */
   DB_RECORDING_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(4),
   /** Serve GraphiQL at GET /graphql for browsers. */

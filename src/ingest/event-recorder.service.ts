@@ -3,7 +3,7 @@ import { UserError, UserErrorCode, badUserInput } from '../core/errors';
 import { GroupCommit } from '../core/group-commit';
 import { currentScope } from '../core/request-scope';
 import { toTimelineEvent } from '../timeline/timeline-event.types';
-import type { EventStore, StorableEvent, StorageOutcome } from './event-storage';
+import type { EventStore, StorableEvent, StorageOutcome, StoreOptions } from './event-storage';
 import { validateEvent } from './event-validation';
 import type { EventInput, RecordEventCommonInput, RecordEventPayload } from './record-event.types';
 
@@ -52,7 +52,7 @@ export class EventRecorder {
   ) {
     this.shared = new GroupCommit(
       async (batches) => {
-        const stored = await this.storeNow(batches.flat());
+        const stored = await this.storeNow(batches.flat(), { shared: true });
         let next = 0;
         return batches.map((batch) => stored.slice(next, (next += batch.length)));
       },
@@ -99,7 +99,7 @@ export class EventRecorder {
     const validations = items.map((item) => validateEvent(item.kind, item.input, item.path, this.region));
     const toStore = validations.flatMap((v, i) => (v.ok ? [{ event: v.event, path: items[i].path }] : []));
     if (toStore.length === 0) return validations.map((v) => failed(v.ok ? [] : v.errors));
-    const stored = toStore.length <= SHARED_BATCH_MAX_EVENTS ? await this.storeShared(toStore) : await this.storeNow(toStore);
+    const stored = toStore.length <= SHARED_BATCH_MAX_EVENTS ? await this.storeShared(toStore) : await this.storeNow(toStore, { shared: false });
     let next = 0;
     return validations.map((v) => (v.ok ? stored[next++] : failed(v.errors)));
   }
@@ -113,8 +113,8 @@ export class EventRecorder {
   }
 
   /** Stores events in a transaction of their own (the storage's: on the recording thread, where the server runs one). */
-  private async storeNow(toStore: StorableEvent[]): Promise<RecordEventPayload[]> {
-    return (await this.storage.store(toStore)).map(toPayload);
+  private async storeNow(toStore: StorableEvent[], options: StoreOptions): Promise<RecordEventPayload[]> {
+    return (await this.storage.store(toStore, options)).map(toPayload);
   }
 }
 

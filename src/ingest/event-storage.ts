@@ -36,9 +36,14 @@ export interface StorageOutcome {
   userErrors: UserError[];
 }
 
+export interface StoreOptions {
+  /** The transaction that single events and small batches of concurrent requests share (see EventRecorder). */
+  shared: boolean;
+}
+
 /** Where the recorder hands validated events to be stored: EventStorage itself, or the recording thread running it. */
 export interface EventStore {
-  store(items: StorableEvent[]): Promise<StorageOutcome[]>;
+  store(items: StorableEvent[], options?: StoreOptions): Promise<StorageOutcome[]>;
 }
 
 /** Whose an event is: a live customer (locked for this transaction), or one to create for an identifier nobody has. */

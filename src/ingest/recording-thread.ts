@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { Config } from '../core/config';
 import { currentScope } from '../core/request-scope';
 import { startWorkerThread } from '../core/worker-thread';
-import type { EventStore, StorableEvent, StorageOutcome } from './event-storage';
+import type { EventStore, StorableEvent, StorageOutcome, StoreOptions } from './event-storage';
 
 /** What the recording thread is started with. */
 export interface RecordingThreadData {
@@ -12,7 +12,7 @@ export interface RecordingThreadData {
   config: Config;
 }
 
-export type ToRecordingThread = { kind: 'store'; id: number; items: StorableEvent[]; deadline: number } | { kind: 'stop' };
+export type ToRecordingThread = { kind: 'store'; id: number; items: StorableEvent[]; shared: boolean; deadline: number } | { kind: 'stop' };
 
 export type FromRecordingThread =
   | { kind: 'ready' }
@@ -37,7 +37,8 @@ export class RecordingThreadFailure extends Error {
 type Answer = Extract<FromRecordingThread, { kind: 'stored' | 'failed' }>;
 
 /**
- * Event storage on a thread of its own, with its own pool (DB_RECORDING_POOL_SIZE). A recording
+ * Event storage on a thread of its own, with pools of its own: one connection for the transaction
+ * single events share, DB_RECORDING_POOL_SIZE for large batches. A recording
  * transaction is a dozen round trips one after another; on the main thread each answer waited
  * behind whatever HTTP, GraphQL and audit work was queued there, which under load made a single
  * event's transaction take three times as long as PostgreSQL took to run it, and every event
@@ -60,14 +61,14 @@ export class RecordingThread implements EventStore {
   }
 
   /** Stores events in one transaction on the thread, within the current request's deadline. */
-  async store(items: StorableEvent[]): Promise<StorageOutcome[]> {
+  async store(items: StorableEvent[], { shared }: StoreOptions = { shared: false }): Promise<StorageOutcome[]> {
     if (this.stopping) throw new Error('the recording thread is stopping');
     const worker = await this.running();
     const scope = currentScope();
     const id = ++this.lastId;
     const answer = await new Promise<Answer>((settle) => {
       this.waiting.set(id, settle);
-      worker.postMessage({ kind: 'store', id, items, deadline: scope?.deadline ?? Date.now() + this.data.config.OPERATION_TIMEOUT_MS } satisfies ToRecordingThread);
+      worker.postMessage({ kind: 'store', id, items, shared, deadline: scope?.deadline ?? Date.now() + this.data.config.OPERATION_TIMEOUT_MS } satisfies ToRecordingThread);
     });
     if (scope) scope.statements += answer.statements;
     if (answer.kind === 'stored') return answer.outcomes;

@@ -16,22 +16,33 @@ import type { FromRecordingThread, RecordingThreadData, ToRecordingThread } from
  */
 async function serve(port: NonNullable<typeof parentPort>, { databaseUrl, config }: RecordingThreadData): Promise<void> {
   const log = createLogger(config.LOG_LEVEL).child({ thread: 'recording' });
-  const dataSource = createDataSource({ url: databaseUrl, poolSize: config.DB_RECORDING_POOL_SIZE, applicationName: 'customer-timeline-recording', timeouts: sessionTimeouts(config) });
+  // Two pools, so that large batches holding every connection of theirs never hold up the
+  // transaction single events share, which has one connection of its own.
+  const pools = {
+    shared: createDataSource({ url: databaseUrl, poolSize: 1, applicationName: 'customer-timeline-recording', timeouts: sessionTimeouts(config) }),
+    alone: createDataSource({ url: databaseUrl, poolSize: config.DB_RECORDING_POOL_SIZE, applicationName: 'customer-timeline-recording', timeouts: sessionTimeouts(config) }),
+  };
   try {
-    await dataSource.initialize();
+    await Promise.all([pools.shared.initialize(), pools.alone.initialize()]);
   } catch (error) {
+    await Promise.all(Object.values(pools).map((pool) => (pool.isInitialized ? pool.destroy() : undefined)));
     send(port, { kind: 'failedToStart', error: safeError(error) });
     return;
   }
-  const storage = new EventStorage(Database.configured(dataSource, config, log), new SuppressionList(config.PRIVACY_HASH_KEY), new CaseAssignment(config.CASE_REOPEN_WINDOW));
+  const suppression = new SuppressionList(config.PRIVACY_HASH_KEY);
+  const cases = new CaseAssignment(config.CASE_REOPEN_WINDOW);
+  const storage = {
+    shared: new EventStorage(Database.configured(pools.shared, config, log), suppression, cases),
+    alone: new EventStorage(Database.configured(pools.alone, config, log), suppression, cases),
+  };
 
   port.on('message', (message: ToRecordingThread) => {
     if (message.kind === 'stop') {
-      void dataSource.destroy().finally(() => send(port, { kind: 'stopped' }));
+      void Promise.all([pools.shared.destroy(), pools.alone.destroy()]).finally(() => send(port, { kind: 'stopped' }));
       return;
     }
     const scope = { statements: 0, deadline: message.deadline, maxConnections: 1, connectionsHeld: 0, waiting: [] };
-    runInScope(scope, () => storage.store(message.items)).then(
+    runInScope(scope, () => storage[message.shared ? 'shared' : 'alone'].store(message.items)).then(
       (outcomes) => send(port, { kind: 'stored', id: message.id, outcomes, statements: scope.statements }),
       (error: unknown) => send(port, { kind: 'failed', id: message.id, error: crossing(error), statements: scope.statements }),
     );
