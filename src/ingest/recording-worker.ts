@@ -11,7 +11,7 @@ import { EventStorage } from './event-storage';
 import type { FromRecordingThread, RecordingThreadData, ToRecordingThread } from './recording-thread';
 
 /**
- * The recording thread (see recording-thread.ts): event storage on a pool of its own, so that
+ * The recording thread (see recording-thread.ts): event storage on pools of its own, so that
  * its transactions' round trips are answered on an event loop that has nothing else to do.
  */
 async function serve(port: NonNullable<typeof parentPort>, { databaseUrl, config }: RecordingThreadData): Promise<void> {
