@@ -67,8 +67,9 @@ export class RecordingThread implements EventStore {
     const scope = currentScope();
     const id = ++this.lastId;
     const answer = await new Promise<Answer>((settle) => {
-      this.waiting.set(id, settle);
+      // Posted first: items that cannot be copied throw here, leaving nothing waiting (the answer comes in a later task).
       worker.postMessage({ kind: 'store', id, items, shared, deadline: scope?.deadline ?? Date.now() + this.data.config.OPERATION_TIMEOUT_MS } satisfies ToRecordingThread);
+      this.waiting.set(id, settle);
     });
     if (scope) scope.statements += answer.statements;
     if (answer.kind === 'stored') return answer.outcomes;
