@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import { loadConfig } from '../src/core/config';
 import { ErrorCode } from '../src/core/errors';
@@ -41,6 +42,13 @@ async function withClient<T>(use: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** The backends of recording threads' pools in the test database. */
+const recordingBackends = () =>
+  withClient(async (client) => {
+    const { rows } = await client.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'customer-timeline-recording'`);
+    return rows.map((row: { pid: number }) => row.pid);
+  });
+
 describe('the recording thread', () => {
   it('stores on a pool of its own, and its statements count for the request that asked', async () => {
     const thread = threadOn(database.url);
@@ -81,6 +89,47 @@ describe('the recording thread', () => {
     const failure = await threadOn(nobody).start().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(RecordingThreadFailure);
     expect(failure).toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('fails what a lost thread carried, and stores the next events on a new thread with a pool of its own', async () => {
+    const thread = threadOn(database.url);
+    // Jest's sandboxed `process` does not see the 'worker' event, so the thread is read off the instance.
+    const threadOf = () => (thread as unknown as { thread: Promise<Worker> | null }).thread;
+    try {
+      await thread.start();
+      const lost = (await threadOf())!;
+      const [first] = await thread.store([validatedCall()]);
+      expect(first.created).toBe(true);
+      const lostBackends = await recordingBackends();
+      expect(lostBackends).not.toHaveLength(0);
+
+      // The thread dies (as on running out of memory) with a store on its way.
+      const carried = validatedCall();
+      const onItsWay = thread.store([carried]).catch((error: unknown) => error);
+      await lost.terminate();
+      const failure = await onItsWay;
+      expect(failure).toBeInstanceOf(RecordingThreadFailure);
+      expect((failure as Error).message).toMatch(/the recording thread exited/);
+      // Its transaction went with its connection: the event is stored whole or not at all.
+      const carriedRows = await withClient((client) => client.query('SELECT stream_position FROM timeline_event WHERE external_id = $1', [carried.event.externalId]));
+      expect(carriedRows.rows.length).toBeLessThanOrEqual(1);
+
+      const [next] = await thread.store([validatedCall()]);
+      expect(next).toMatchObject({ created: true, userErrors: [] });
+      expect(await threadOf()).not.toBe(lost);
+      // The lost thread's connections went with it.
+      for (let waited = 0; ; waited += 50) {
+        const left = (await recordingBackends()).filter((pid) => lostBackends.includes(pid));
+        if (left.length === 0 || waited > 5000) {
+          expect(left).toEqual([]);
+          break;
+        }
+        await sleep(50);
+      }
+      expect(await recordingBackends()).not.toHaveLength(0);
+    } finally {
+      await thread.stop();
+    }
   });
 
   it('refuses to store once stopped', async () => {
