@@ -17,6 +17,7 @@ import { benchmarkFanOut } from './fan-out';
 import { benchmarkHostileRequests } from './hostile-requests';
 import { benchmarkIngest } from './ingest';
 import { benchmarkMetrics } from './metrics';
+import { describeMachineSpeed, measureMachineSpeed } from './machine-speed';
 import { benchmarkWebhooks } from './webhooks';
 import { benchmarkSearch } from './search';
 import { formatTable, milliseconds, seconds, summarise, timeInterleaved, type Finding, type Summary } from './stats';
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
     const server = await startBenchServer();
     cleanup.add('stop the database server', () => server.stop());
     console.log(`database    ${server.description}`);
+    const speedBefore = await measureMachineSpeed();
+    console.log(`machine     ${describeMachineSpeed(speedBefore)}`);
     const findings: [Section, Finding[]][] = [];
     const section = async (name: Section, body: (section: Cleanup) => Promise<Finding[]>) => {
       if (sections.includes(name)) findings.push([name, await inSection(cleanup, body)]);
@@ -77,6 +80,9 @@ async function main(): Promise<void> {
     await section('webhooks', (own) => benchmarkWebhooks(server, own));
     await section('fanout', (own) => benchmarkFanOut(own));
     printSummary(findings);
+    // This VM's speed drifts within an hour: the probe before and after tells which kind of hour the run had.
+    console.log(`\nmachine speed before the first section: ${describeMachineSpeed(speedBefore)}`);
+    console.log(`machine speed after the last section:   ${describeMachineSpeed(await measureMachineSpeed())}`);
   } finally {
     await cleanup.run();
   }
