@@ -12,7 +12,7 @@ import type { CaseAssignment } from '../cases/case-assignment';
 import type { Placement } from '../cases/case-rules';
 import { orderKeyOf, refreshCustomerOrders } from '../insights/customer-orders';
 import { addRecordedEvents } from '../metrics/recorded-events';
-import { EVENT_COLUMNS } from '../timeline/timeline.service';
+import { EVENT_COLUMNS, EVENT_COLUMNS_WITHOUT_CASE } from '../timeline/timeline.service';
 import type { TimelineEventRow } from '../timeline/timeline-event.types';
 import type { ValidatedEvent } from './event-validation';
 
@@ -226,8 +226,6 @@ export class EventStorage implements EventStore {
       const purchases = [...rows.values()].filter((row) => row.kind === EventKind.PURCHASE);
       if (purchases.length > 0) await refreshCustomerOrders(sql, purchases.map((p) => p.customer_id), purchases.map((p) => orderKeyOf(p.source, String(p.details.orderNumber))));
       for (const [index, error] of cases.errors) results.set(index, failed([error]));
-      // The event's case as read with it predates the figures just written; its resolver reads it anew.
-      for (const row of rows.values()) row.case_row = null;
       return results;
     };
     if (!isolate) return insert(items);
@@ -296,7 +294,8 @@ export class EventStorage implements EventStore {
   /**
    * Inserts with ids taken before the insert, in the same statement, so each stored row is known
    * to belong to its item (a row a concurrent transaction stored first is skipped, and RETURNING
-   * does not say which item a row came from).
+   * does not say which item a row came from). The rows come without their case: it predates the
+   * figures written after the insert, and the case's resolver reads it anew.
    */
   private async insertEvents(
     sql: Sql,
@@ -319,7 +318,7 @@ export class EventStorage implements EventStore {
        ),
        -- The webhook outbox, in the same statement: committed with the events or not at all.
        ${eventDeliveriesCte('webhook_deliveries', 'inserted')}
-       SELECT ${EVENT_COLUMNS}, w.item::text AS item FROM inserted e JOIN wanted w ON w.id = e.id`,
+       SELECT ${EVENT_COLUMNS_WITHOUT_CASE}, w.item::text AS item FROM inserted e JOIN wanted w ON w.id = e.id`,
       [
         column((i) => i.customerKey),
         column((i) => i.event.kind),
