@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import type { BenchServer } from './bench-database';
 import { summarise } from './stats';
 
 /**
@@ -15,19 +17,53 @@ export interface MachineSpeed {
   jsonFastestMs: number;
   /** Median µs of a one-byte round trip over loopback TCP to another process (the kernel's path and a wake-up each way). */
   loopbackUs: number;
+  /** Median ms of a fixed statement that keeps one PostgreSQL backend busy (building and aggregating 50,000 JSON values). */
+  postgresMs: number;
+  /** Median µs of a one-row INSERT committed on its own: a round trip and a WAL flush to disk. */
+  commitUs: number;
 }
 
 const JSON_ROUNDS = 10;
 const JSON_REPEATS = 1_000;
 const ROUND_TRIPS = 4_000;
 
-/** Both probes, each a few hundred milliseconds; run when nothing else of the benchmark is. */
-export async function measureMachineSpeed(): Promise<MachineSpeed> {
-  return { ...jsonWorkloadMs(), loopbackUs: await loopbackRoundTripUs() };
+/** The probes, about two seconds in all, in a database of their own; run when nothing else of the benchmark is. */
+export async function measureMachineSpeed(server: BenchServer): Promise<MachineSpeed> {
+  return { ...jsonWorkloadMs(), loopbackUs: await loopbackRoundTripUs(), ...(await postgresProbe(server)) };
 }
 
-export function describeMachineSpeed({ jsonMs, jsonFastestMs, loopbackUs }: MachineSpeed): string {
-  return `fixed JSON workload ${jsonMs.toFixed(0)} ms (fastest round ${jsonFastestMs.toFixed(0)}), loopback round trip to another process ${loopbackUs.toFixed(0)} µs; lower is faster`;
+export function describeMachineSpeed({ jsonMs, jsonFastestMs, loopbackUs, postgresMs, commitUs }: MachineSpeed): string {
+  return (
+    `fixed JSON workload ${jsonMs.toFixed(0)} ms (fastest round ${jsonFastestMs.toFixed(0)}), loopback round trip to another process ${loopbackUs.toFixed(0)} µs, ` +
+    `PostgreSQL: fixed statement ${postgresMs.toFixed(0)} ms, one-row commit ${commitUs.toFixed(0)} µs; lower is faster`
+  );
+}
+
+const STATEMENT_RUNS = 7;
+const COMMITS = 300;
+
+async function postgresProbe(server: BenchServer): Promise<Pick<MachineSpeed, 'postgresMs' | 'commitUs'>> {
+  const database = await server.createDatabase();
+  const client = new Client({ connectionString: database.url });
+  try {
+    await client.connect();
+    const timed = async (text: string) => {
+      const started = performance.now();
+      await client.query(text);
+      return performance.now() - started;
+    };
+    const statement: number[] = [];
+    for (let i = 0; i < STATEMENT_RUNS; i++) {
+      statement.push(await timed(`SELECT count(DISTINCT j ->> 'k') FROM (SELECT jsonb_build_object('k', i % 1000, 'v', md5(i::text)) AS j FROM generate_series(1, 50000) AS i) s`));
+    }
+    await client.query('CREATE TABLE machine_probe (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())');
+    const commits: number[] = [];
+    for (let i = 0; i < COMMITS; i++) commits.push((await timed(`INSERT INTO machine_probe (id) VALUES (${i})`)) * 1000);
+    return { postgresMs: summarise(statement.slice(1)).median, commitUs: summarise(commits.slice(COMMITS / 10)).median };
+  } finally {
+    await client.end().catch(() => undefined);
+    await database.release();
+  }
 }
 
 /** An agent card's worth of JSON (50 events), encoded and parsed JSON_REPEATS times, JSON_ROUNDS times. */

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     const server = await startBenchServer();
     cleanup.add('stop the database server', () => server.stop());
     console.log(`database    ${server.description}`);
-    const speedBefore = await measureMachineSpeed();
+    const speedBefore = await measureMachineSpeed(server);
     console.log(`machine     ${describeMachineSpeed(speedBefore)}`);
     const findings: [Section, Finding[]][] = [];
     const section = async (name: Section, body: (section: Cleanup) => Promise<Finding[]>) => {
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     printSummary(findings);
     // This VM's speed drifts within an hour: the probe before and after tells which kind of hour the run had.
     console.log(`\nmachine speed before the first section: ${describeMachineSpeed(speedBefore)}`);
-    console.log(`machine speed after the last section:   ${describeMachineSpeed(await measureMachineSpeed())}`);
+    console.log(`machine speed after the last section:   ${describeMachineSpeed(await measureMachineSpeed(server))}`);
   } finally {
     await cleanup.run();
   }
