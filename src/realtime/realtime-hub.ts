@@ -53,6 +53,8 @@ const RECOVER_BACKOFF_MAX_MS = 2000;
  */
 export class RealtimeHub {
   private readonly timelineSubscribers = new SubscriberIndex<TimelineSubscription>();
+  /** Timeline subscriptions whose documents may ask for each event's case: while there are none, events are read without it. */
+  private askingForCases = 0;
   private readonly changeSubscribers = new SubscriberIndex<CustomerChangeSubscription>();
   private readonly webhookSubscribers = new Set<WebhookChangeSubscription>();
   private readonly queue: DeliveryQueue;
@@ -83,6 +85,9 @@ export class RealtimeHub {
     endedTooSlow: 0,
     /** Times the LISTEN connection was lost. */
     listenerLost: 0,
+    /** Events read for live delivery, and how many of them with their case (only while a subscription may ask for it). */
+    eventsRead: 0,
+    eventsReadWithCase: 0,
   };
 
   constructor(private readonly options: RealtimeHubOptions) {
@@ -150,13 +155,16 @@ export class RealtimeHub {
     let subscription!: TimelineSubscription;
     const onEnd = () => {
       hooks.onEnd?.();
-      this.timelineSubscribers.delete(subscription);
+      if (this.timelineSubscribers.delete(subscription) && spec.asksForCase) this.askingForCases--;
     };
     if (spec.after != null) this.stats.replays++;
     subscription = new TimelineSubscription(spec, this.limits, { ...hooks, onEnd, onNote: (note) => this.note(note) }, (position, liveKey, filter, limit) =>
       this.eventsAfter(position, liveKey, filter, limit),
     );
-    await this.register(subscription, spec.requestedKey, () => this.timelineSubscribers.add(subscription));
+    await this.register(subscription, spec.requestedKey, () => {
+      this.timelineSubscribers.add(subscription);
+      if (spec.asksForCase) this.askingForCases++;
+    });
     return subscription;
   }
 
@@ -314,7 +322,10 @@ export class RealtimeHub {
     const keys = items.flatMap((item) => ('events' in item ? item.events.filter(wanted).map((entry) => entry[1]) : []));
     const loaded = new Map<string, TimelineEvent>();
     if (keys.length > 0) {
-      for (const event of await this.options.timeline.eventsByKey(keys)) if (event) loaded.set(event.eventKey, event);
+      const withCase = this.askingForCases > 0;
+      for (const event of await this.options.timeline.eventsByKey(keys, { withCase })) if (event) loaded.set(event.eventKey, event);
+      this.stats.eventsRead += keys.length;
+      if (withCase) this.stats.eventsReadWithCase += keys.length;
     }
 
     for (const item of items) {

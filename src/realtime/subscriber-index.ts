@@ -16,11 +16,13 @@ export class SubscriberIndex<S extends { liveKey: string | null }> {
     else this.byCustomer.set(subscriber.liveKey, new Set([subscriber]));
   }
 
-  delete(subscriber: S): void {
-    if (subscriber.liveKey == null) return void this.everyone.delete(subscriber);
+  /** Whether it was there. */
+  delete(subscriber: S): boolean {
+    if (subscriber.liveKey == null) return this.everyone.delete(subscriber);
     const set = this.byCustomer.get(subscriber.liveKey);
-    set?.delete(subscriber);
+    const deleted = set?.delete(subscriber) ?? false;
     if (set?.size === 0) this.byCustomer.delete(subscriber.liveKey);
+    return deleted;
   }
 
   /** Subscribers of this customer, then those of everyone. */

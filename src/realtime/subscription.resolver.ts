@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { requireScopes } from '../access/auth-checker';
 import { decodeStreamCursor, notAStreamCursor } from '../changefeed/stream-cursor';
@@ -5,6 +6,7 @@ import { Scope } from '../core/access-scopes';
 import { badUserInput } from '../core/errors';
 import { Customer } from '../customers/customer.types';
 import { keyOf } from '../relay/global-id';
+import { mayAskFor } from '../relay/selected-fields';
 import { TimelineEvent } from '../timeline/timeline-event.types';
 import { checkTimelineFilter, TimelineFilter } from '../timeline/timeline-filter';
 import { CustomerChange } from './customer-change.types';
@@ -37,7 +39,7 @@ function customerKeyArgument(id: string | null | undefined, argument: string): s
   return key;
 }
 
-async function subscribeTimeline(args: TimelineEventAddedArgs, context: RealtimeContext): Promise<AsyncIterable<TimelineEvent>> {
+async function subscribeTimeline(args: TimelineEventAddedArgs, context: RealtimeContext, info: GraphQLResolveInfo): Promise<AsyncIterable<TimelineEvent>> {
   const customerKey = customerKeyArgument(args.customerId, 'customerId');
   // Everyone's events at once is the firehose: for administrators only.
   requireScopes(context, 'timelineEventAdded', customerKey ? [Scope.CUSTOMERS_READ] : [Scope.CUSTOMERS_READ, Scope.ADMIN]);
@@ -49,7 +51,7 @@ async function subscribeTimeline(args: TimelineEventAddedArgs, context: Realtime
     // A well-formed cursor from beyond the end of the stream was not issued here.
     if (after > (await context.realtime.newestStreamPosition())) throw notAStreamCursor('after');
   }
-  return context.realtime.subscribeTimeline({ requestedKey: customerKey, filter, after }, hooksFor(context));
+  return context.realtime.subscribeTimeline({ requestedKey: customerKey, filter, after, asksForCase: mayAskFor(info, 'case') }, hooksFor(context));
 }
 
 async function subscribeCustomerChanges(args: { id?: string | null }, context: RealtimeContext): Promise<AsyncIterable<CustomerChange>> {
@@ -66,7 +68,7 @@ export class SubscriptionResolver {
       'and an event you receive can be queried at once. Pass the `streamCursor` of the last event you saw as `after` to first get everything committed since ' +
       '(from the database), then continue live, without gap or repeat. ' +
       `Bounds: ${DEFAULT_SUBSCRIPTION_LIMITS_TEXT}`,
-    subscribe: ({ args, context }) => subscribeTimeline(args, context),
+    subscribe: ({ args, context, info }) => subscribeTimeline(args, context, info),
   })
   // type-graphql lists arguments last parameter first; these come in the contract's order.
   timelineEventAdded(

@@ -11,6 +11,8 @@ export interface TimelineSubscriptionSpec {
   filter: TimelineFilter | null;
   /** Stream position to replay after; null to start live. */
   after: bigint | null;
+  /** Whether its document may ask for each event's case, which the hub then reads with the events. */
+  asksForCase?: boolean;
 }
 
 /** Reads committed events after a stream position, for replays. */

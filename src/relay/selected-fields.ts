@@ -44,6 +44,25 @@ export function selectedFields(info: GraphQLResolveInfo): SelectedField[] {
   return fieldsOf(info, type, info.fieldNodes);
 }
 
+/**
+ * Whether the resolving field's selection asks for a field of this name directly below it, on any
+ * type it may turn out to be (inline fragments and fragments of every type condition, whatever
+ * their directives): a cheap yes-or-no for reading ahead, which may say yes for a field that is
+ * then skipped, never no for one that is asked.
+ */
+export function mayAskFor(info: GraphQLResolveInfo, fieldName: string): boolean {
+  const seenFragments = new Set<string>();
+  const inSet = (selectionSet: SelectionSetNode | undefined): boolean =>
+    (selectionSet?.selections ?? []).some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === fieldName;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return inSet(selection.selectionSet);
+      if (seenFragments.has(selection.name.value)) return false;
+      seenFragments.add(selection.name.value);
+      return inSet(info.fragments[selection.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => inSet(node.selectionSet));
+}
+
 function fieldsOf(operation: Operation, type: GraphQLObjectType, nodes: readonly FieldNode[]): SelectedField[] {
   const byName = new Map<string, { definition: GraphQLField<unknown, unknown>; nodes: FieldNode[] }[]>();
   const collect = (selectionSet: SelectionSetNode | undefined) => {

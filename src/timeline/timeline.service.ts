@@ -136,8 +136,9 @@ export class TimelineService {
     return row.is_called ? BigInt(row.newest) : BigInt(row.newest) - 1n;
   }
 
-  async eventsByKey(keys: readonly string[]): Promise<(TimelineEvent | null)[]> {
-    const rows = await this.db.query<TimelineEventRow>(`SELECT ${EVENT_COLUMNS} FROM timeline_event e WHERE e.id = ANY($1::bigint[])`, [keys]);
+  /** Events by key, in the order asked (null where none has the key); each with its case read ahead unless `withCase` is false. */
+  async eventsByKey(keys: readonly string[], { withCase }: { withCase: boolean } = { withCase: true }): Promise<(TimelineEvent | null)[]> {
+    const rows = await this.db.query<TimelineEventRow>(`SELECT ${withCase ? EVENT_COLUMNS : EVENT_COLUMNS_WITHOUT_CASE} FROM timeline_event e WHERE e.id = ANY($1::bigint[])`, [keys]);
     const byKey = new Map(rows.map((row) => [row.id, toTimelineEvent(row)]));
     return keys.map((key) => byKey.get(key) ?? null);
   }
