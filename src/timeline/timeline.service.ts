@@ -35,14 +35,18 @@ const EVENT_FIELDS: [name: string, sql: string, json?: string][] = [
   ['position_at', `to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`],
 ];
 
-export const EVENT_COLUMNS = EVENT_FIELDS.map(([name, sql]) => (sql === `e.${name}` ? sql : `${sql} AS ${name}`)).join(', ');
+/** An event's columns as a select list, its case read ahead as JSON or left null. */
+const eventColumns = (withCase: boolean) =>
+  EVENT_FIELDS.map(([name, sql]) => (name === 'case_row' && !withCase ? `NULL::jsonb AS ${name}` : sql === `e.${name}` ? sql : `${sql} AS ${name}`)).join(', ');
+
+export const EVENT_COLUMNS = eventColumns(true);
 
 /**
  * EVENT_COLUMNS without the event's case (case_row is null, and the case's resolver reads it): for
- * events just recorded, whose case is written after them. Reading it costs a lookup and a JSON
- * copy of the case per event, about 17 ms per 1,000.
+ * events just recorded, whose case is written after them, and deliveries nobody asked the case of.
+ * Reading it costs a lookup and a JSON copy of the case per event, about 17 ms per 1,000.
  */
-export const EVENT_COLUMNS_WITHOUT_CASE = EVENT_FIELDS.map(([name, sql]) => (name === 'case_row' ? `NULL::jsonb AS ${name}` : sql === `e.${name}` ? sql : `${sql} AS ${name}`)).join(', ');
+export const EVENT_COLUMNS_WITHOUT_CASE = eventColumns(false);
 
 /** One event `e` as a JSON object with the fields of EVENT_COLUMNS; eventRowFromJson reads it back. */
 const EVENT_JSON = `json_build_object(${EVENT_FIELDS.map(([name, sql, json]) => `'${name}', ${json ?? sql}`).join(', ')})`;
