@@ -5,6 +5,7 @@ import { migrate } from '../src/db/migrate';
 import { seedDemoData } from '../src/seed/demo-data';
 import { assertFloorMatchesCard, CARD_FLOOR_STATEMENT } from './agent-card-floor';
 import { BASELINE_COMMIT, buildBaseline } from './baseline-build';
+import { databaseForBaseline } from './baseline-database';
 import { createBenchKey, Role } from './bench-credentials';
 import type { BenchServer } from './bench-database';
 import { startServerProcess, THIS_CHECKOUT, type ServerProcess } from './server-process';
@@ -65,6 +66,8 @@ export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup:
   await migrate(db);
   await seedDemoData(db, loadConfig({ DATABASE_URL: database.url, LOG_LEVEL: 'silent' }), { anchor: new Date('2026-11-01T12:00:00Z') });
   const key = await createBenchKey(db, Role.AGENT, 'benchmark agent');
+  const baselineFolder = await buildBaseline(BASELINE_COMMIT, cleanup);
+  const baselineUrl = baselineFolder ? await databaseForBaseline(server, database, db, baselineFolder, cleanup) : null;
 
   const contenders: Contender[] = [];
   const thisBuild = await startServerProcess(THIS_CHECKOUT, database.url, cleanup);
@@ -80,8 +83,7 @@ export async function benchmarkAgentCardThroughput(server: BenchServer, cleanup:
       return first === null || other === null ? null : first + other;
     },
   });
-  const baselineFolder = await buildBaseline(BASELINE_COMMIT, cleanup);
-  if (baselineFolder) contenders.push(await graphqlContender(`baseline ${BASELINE_COMMIT.slice(0, 7)}`, await startServerProcess(baselineFolder, database.url, cleanup), key));
+  if (baselineFolder && baselineUrl) contenders.push(await graphqlContender(`baseline ${BASELINE_COMMIT.slice(0, 7)}`, await startServerProcess(baselineFolder, baselineUrl, cleanup), key));
 
   const pool = new Pool({ connectionString: database.url, max: CONNECTIONS, options: '-c TimeZone=UTC' });
   cleanup.add('close the floor pool', () => pool.end());

@@ -17,6 +17,8 @@ export interface BenchServer {
   description: string;
   /** A fresh, empty database `ct_bench_<pid>_<n>`; each call makes another. */
   createDatabase(): Promise<BenchDatabase>;
+  /** A copy of `source` (schema and rows) as another database of this run; nothing may be connected to `source` meanwhile. */
+  copyDatabase(source: BenchDatabase): Promise<BenchDatabase>;
   /** Stops whatever this run started (databases are dropped by their own release). */
   stop(): Promise<void>;
 }
@@ -44,12 +46,13 @@ async function serverAt(adminUrl: string, where: string, stop: () => Promise<voi
   return {
     description: `${where}, PostgreSQL ${version}`,
     createDatabase: () => createDatabaseOn(adminUrl, `ct_bench_${process.pid}_${++created}`),
+    copyDatabase: (source) => createDatabaseOn(adminUrl, `ct_bench_${process.pid}_${++created}`, new URL(source.url).pathname.slice(1)),
     stop,
   };
 }
 
-async function createDatabaseOn(adminUrl: string, name: string): Promise<BenchDatabase> {
-  await runAsAdmin(adminUrl, `CREATE DATABASE ${name}`);
+async function createDatabaseOn(adminUrl: string, name: string, template?: string): Promise<BenchDatabase> {
+  await runAsAdmin(adminUrl, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {

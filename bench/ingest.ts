@@ -9,6 +9,7 @@ import { createDataSource } from '../src/db/data-source';
 import { migrate } from '../src/db/migrate';
 import { buildTimelineSchema } from '../src/server/schema';
 import { BASELINE_COMMIT, buildBaseline } from './baseline-build';
+import { databaseForBaseline } from './baseline-database';
 import { createBenchKey, Role } from './bench-credentials';
 import { cpuSeconds, graphqlRequester, machineBusySeconds } from './card-load';
 import { startServerProcess, THIS_CHECKOUT, untilServing, type ServerProcess } from './server-process';
@@ -60,6 +61,8 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   cleanup.add('close the data source', () => db.destroy());
   await migrate(db);
   const integrationKey = await createBenchKey(db, Role.INTEGRATION, 'benchmark integration');
+  const baselineFolder = await buildBaseline(BASELINE_COMMIT, cleanup);
+  const baselineUrl = baselineFolder ? await databaseForBaseline(server, database, db, baselineFolder, cleanup) : null;
 
   let sequence = 0;
   const batchOf = (people?: string) => Array.from({ length: BATCH }, () => eventInput(++sequence, people));
@@ -84,16 +87,18 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   };
 
   // Every NOTIFY the recording sends, counted per second: each one is a commit that took
-  // PostgreSQL's global notification lock.
-  const listener = new Client({ connectionString: database.url });
-  await listener.connect();
-  cleanup.add('close the listener', () => listener.end());
+  // PostgreSQL's global notification lock. (On the baseline's database too, where it has its own.)
   let notifications = new Map<number, number>();
-  listener.on('notification', () => {
-    const second = Math.floor(performance.now() / 1000);
-    notifications.set(second, (notifications.get(second) ?? 0) + 1);
-  });
-  await listener.query(`LISTEN ${TIMELINE_CHANNEL}; LISTEN ${CUSTOMER_CHANNEL}`);
+  for (const url of new Set([database.url, baselineUrl ?? database.url])) {
+    const listener = new Client({ connectionString: url });
+    await listener.connect();
+    cleanup.add('close the listener', () => listener.end());
+    listener.on('notification', () => {
+      const second = Math.floor(performance.now() / 1000);
+      notifications.set(second, (notifications.get(second) ?? 0) + 1);
+    });
+    await listener.query(`LISTEN ${TIMELINE_CHANNEL}; LISTEN ${CUSTOMER_CHANNEL}`);
+  }
   const notifyRate = () => {
     const perSecond = [...notifications.values()];
     notifications = new Map();
@@ -103,8 +108,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   // This build and the baseline commit, each in a server process of its own: the batches go to
   // this build's; the comparison and the single calls to each in turn.
   const contenders = [{ name: 'this build', server: await startServerProcess(THIS_CHECKOUT, database.url, cleanup) }];
-  const baselineFolder = await buildBaseline(BASELINE_COMMIT, cleanup);
-  if (baselineFolder) contenders.push({ name: `baseline ${BASELINE_COMMIT.slice(0, 7)}`, server: await startServerProcess(baselineFolder, database.url, cleanup) });
+  if (baselineFolder && baselineUrl) contenders.push({ name: `baseline ${BASELINE_COMMIT.slice(0, 7)}`, server: await startServerProcess(baselineFolder, baselineUrl, cleanup) });
   await Promise.all(contenders.map(({ server }) => untilServing(server)));
   await resetStatementProfile(database.url);
   // Batches, closed loop: each writer sends its next batch when the last is answered.
@@ -219,7 +223,8 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
   const coercion = summarise(coercions.slice(5));
 
   // Single events, then small batches of calls, with a subscriber following every customer.
-  // The subscriber is served by this build's process, which records the calls, as the batches' one is.
+  // The subscriber is served by this build's process, which records the calls, as the batches' one
+  // is; it is held to this build's calls (the baseline's may be on a database of its own).
   const { received, endedBy } = await followEveryCustomer(contenders[0].server.url.replace(/^http/, 'ws'), admin, cleanup);
   const calls = new Map(contenders.map(({ name }) => [name, { ms: [] as number[], count: 0, seconds: 0, notifies: [] as string[], serverCpu: 0, machineCpu: 0 }]));
   const smallBatches = new Map(contenders.map(({ name }) => [name, { ms: [] as number[], events: 0, seconds: 0 }]));
@@ -242,7 +247,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
             const data = await postUntilDone(RECORD_CALL, { input: callInput(n) }, server.url);
             figures.ms.push(performance.now() - t);
             if (!data.recordCall.event) throw new Error(`a call was not stored: ${JSON.stringify(data).slice(0, 300)}`);
-            cursors.push(data.recordCall.event.streamCursor);
+            if (server === contenders[0].server) cursors.push(data.recordCall.event.streamCursor);
             figures.count++;
           }
         }),
@@ -266,7 +271,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
             small.ms.push(performance.now() - t);
             for (const result of data.recordEvents.results as { event: { streamCursor: string } | null }[]) {
               if (!result.event) throw new Error(`a call of a small batch was not stored: ${JSON.stringify(data).slice(0, 300)}`);
-              cursors.push(result.event.streamCursor);
+              if (server === contenders[0].server) cursors.push(result.event.streamCursor);
             }
             small.events += SMALL_BATCH;
           }
@@ -275,7 +280,11 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
       small.seconds += (performance.now() - smallStarted) / 1000;
     }
   }
-  for (const deadline = Date.now() + 10_000; received.length < cursors.length && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+  const allDelivered = () => {
+    const delivered = new Set(received);
+    return cursors.every((cursor) => delivered.has(cursor));
+  };
+  for (const deadline = Date.now() + 10_000; !allDelivered() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
   const position = (cursor: string) => decodeStreamCursor(cursor);
   const inOrder = received.every((cursor, i) => i === 0 || position(received[i - 1]) < position(cursor));
   const delivered = new Set(received);
@@ -283,7 +292,7 @@ export async function benchmarkIngest(server: BenchServer, cleanup: Cleanup): Pr
 
   console.log(
     `batches     ${sent.length} batches of ${BATCH} in ${elapsed.toFixed(1)} s; replayed in ${replaySeconds.toFixed(1)} s (${Math.round(recorded / replaySeconds)} events/s); ${stored} events stored\n` +
-      `single      ${cursors.length} calls, alone and ${SMALL_BATCH} to a request, from ${contenders.map((c) => c.name).join(' and ')} in turn, ${SINGLE_ROUNDS} rounds; the subscriber (on this build) received ${received.length}`,
+      `single      ${cursors.length} calls, alone and ${SMALL_BATCH} to a request, from ${contenders.map((c) => c.name).join(' and ')} in turn, ${SINGLE_ROUNDS} rounds; the subscriber (on this build) received ${cursors.length - missed} of this build's ${cursors.length}`,
   );
   const smallBatchFigures = (name: string): Finding[] => {
     const small = smallBatches.get(name)!;

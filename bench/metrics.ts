@@ -13,6 +13,7 @@ import { toGlobalId } from '../src/relay/global-id';
 import { placeDemoCases } from '../src/seed/demo-cases';
 import { Random } from '../src/seed/random';
 import { BASELINE_COMMIT, buildBaseline } from './baseline-build';
+import { databaseForBaseline } from './baseline-database';
 import { createBenchKey, Role } from './bench-credentials';
 import type { BenchServer } from './bench-database';
 import { headersFor, startServer, type RunningServer } from './bench-server';
@@ -79,11 +80,12 @@ export async function benchmarkMetrics(server: BenchServer, iterations: number, 
 
   // This build and the baseline commit, each in a server process of its own on this database,
   // asked in turn; the recording cost below goes to an in-process server.
-  const served = await startServer(db, config, cleanup);
   const agentKey = await createBenchKey(db, Role.AGENT, 'benchmark metrics agent');
-  const contenders = [{ name: 'this build', server: await startServerProcess(THIS_CHECKOUT, database.url, cleanup) }];
   const baselineFolder = await buildBaseline(BASELINE_COMMIT, cleanup);
-  if (baselineFolder) contenders.push({ name: `baseline ${BASELINE_COMMIT.slice(0, 7)}`, server: await startServerProcess(baselineFolder, database.url, cleanup) });
+  const baselineUrl = baselineFolder ? await databaseForBaseline(server, database, db, baselineFolder, cleanup) : null;
+  const served = await startServer(db, config, cleanup);
+  const contenders = [{ name: 'this build', server: await startServerProcess(THIS_CHECKOUT, database.url, cleanup) }];
+  if (baselineFolder && baselineUrl) contenders.push({ name: `baseline ${BASELINE_COMMIT.slice(0, 7)}`, server: await startServerProcess(baselineFolder, baselineUrl, cleanup) });
   await Promise.all(contenders.map(({ server }) => untilServing(server)));
   const ask = (url: string, query: string, range: Record<string, unknown>) => async () => {
     const response = await fetch(url, { method: 'POST', headers: headersFor({ url, secret: agentKey }), body: JSON.stringify({ query, variables: { range } }) });
