@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
+import { loadedEventPositionsCte } from '../src/changefeed/stream-positions';
 import { Random } from '../src/seed/random';
 import { sampleEvent } from './sample-events';
 
@@ -93,8 +94,12 @@ const LOADED_COLUMNS = [
 
 type LoadedColumn = (typeof LOADED_COLUMNS)[number][0];
 
-const INSERT_EVENTS = `INSERT INTO timeline_event (${LOADED_COLUMNS.map(([name]) => name).join(', ')})
-  SELECT * FROM unnest(${LOADED_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
+const INSERT_EVENTS = `WITH stored AS (
+    INSERT INTO timeline_event (${LOADED_COLUMNS.map(([name]) => name).join(', ')})
+    SELECT * FROM unnest(${LOADED_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+    RETURNING id, customer_id),
+  ${loadedEventPositionsCte('positioned', 'stored')}
+  SELECT count(*) FROM stored`;
 
 /** One statement per batch: each column's values as one array parameter. */
 export async function insertEvents(db: DataSource, batch: PlannedEvent[], firstSequence: number, random: Random): Promise<void> {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { SUBSCRIPTION_DEFAULTS } from '../src/core/config';
 import { MAX_EVENTS_PER_BATCH } from '../src/ingest/event-recorder.service';
 import { TimelineSubscription } from '../src/realtime/timeline-subscription';
-import type { TimelineEvent } from '../src/timeline/timeline-event.types';
+import type { PositionedEvent } from '../src/timeline/timeline-event.types';
 
 // The bound as shipped, on the hub's side of a subscriber following every customer: deliveries
 // arrive in rounds (one per burst of notifications), and the client has not read any of them yet.
@@ -19,7 +19,7 @@ function firehose(): { subscription: TimelineSubscription; deliverRound: () => v
     round++;
     for (let i = 0; i < MAX_EVENTS_PER_BATCH; i++) {
       position++;
-      subscription.offer({ streamPosition: String(position), kind: 'CALL', channel: 'PHONE', occurredAt: new Date() } as unknown as TimelineEvent, round);
+      subscription.offer({ streamPosition: String(position), kind: 'CALL', channel: 'PHONE', occurredAt: new Date() } as unknown as PositionedEvent, round);
     }
   };
   return { subscription, deliverRound };
@@ -35,7 +35,7 @@ describe('a subscriber following every customer during an import', () => {
     for (let i = 0; i < 4 * MAX_EVENTS_PER_BATCH; i++) {
       const next = await subscription.next();
       expect(next.done).toBe(false);
-      positions.push(Number((next.value as TimelineEvent).streamPosition));
+      positions.push(Number((next.value as PositionedEvent).streamPosition));
     }
     expect(positions).toEqual(Array.from({ length: 4 * MAX_EVENTS_PER_BATCH }, (_, i) => i + 1));
   });

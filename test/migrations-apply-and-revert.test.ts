@@ -14,7 +14,7 @@ describe('migrations', () => {
       expect(await migrate(db)).toEqual(migrations.map((m) => m.name));
       expect(await migrate(db)).toEqual([]);
       const tables = (await db.query(TABLES)).map((r: any) => r.table_name);
-      expect(tables).toEqual(['api_key', 'audit_entry', 'case_history', 'consent', 'consent_change', 'customer', 'customer_activity', 'customer_identifier', 'customer_merge', 'customer_order', 'metric_event_day', 'metric_event_fact', 'server_secret', 'support_case', 'suppressed_identifier', 'timeline_event', 'webhook', 'webhook_delivery']);
+      expect(tables).toEqual(['api_key', 'audit_entry', 'case_history', 'consent', 'consent_change', 'customer', 'customer_activity', 'customer_identifier', 'customer_merge', 'customer_order', 'metric_event_day', 'metric_event_fact', 'server_secret', 'support_case', 'suppressed_identifier', 'timeline_event', 'timeline_stream', 'webhook', 'webhook_delivery']);
 
       for (let i = 0; i < migrations.length; i++) await db.undoLastMigration({ transaction: 'each' });
       expect(await db.query(TABLES)).toEqual([]);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { CaseAssignment } from '../src/cases/case-assignment';
+import { loadedEventPositionsCte } from '../src/changefeed/stream-positions';
 import { loadConfig } from '../src/core/config';
 import { createLogger } from '../src/core/logger';
 import { SuppressionList } from '../src/customers/suppression-list';
@@ -77,9 +78,13 @@ async function growEveryTable(): Promise<void> {
       INSERT INTO support_case (id, customer_id, subject, status, opened_at, last_activity_at)
       SELECT gen_random_uuid(), id, 'Grown', 'OPEN', now(), now() FROM numbered RETURNING id, customer_id),
     history AS (
-      INSERT INTO case_history (case_id, at, change, status, actor) SELECT id, now(), 'OPENED', 'OPEN', 'grown' FROM cases)
-    INSERT INTO timeline_event (customer_id, kind, channel, occurred_at, direction, summary, source, external_id, details, case_id, case_rule)
-    SELECT c.customer_id, 'CALL', 'PHONE', now(), 'INBOUND', 'Grown', 'grown', 'grown-' || c.id, '{}'::jsonb, c.id, 'NEW_CASE' FROM cases c`);
+      INSERT INTO case_history (case_id, at, change, status, actor) SELECT id, now(), 'OPENED', 'OPEN', 'grown' FROM cases),
+    events AS (
+      INSERT INTO timeline_event (customer_id, kind, channel, occurred_at, direction, summary, source, external_id, details, case_id, case_rule)
+      SELECT c.customer_id, 'CALL', 'PHONE', now(), 'INBOUND', 'Grown', 'grown', 'grown-' || c.id, '{}'::jsonb, c.id, 'NEW_CASE' FROM cases c
+      RETURNING id, customer_id),
+    ${loadedEventPositionsCte('positions', 'events')}
+    SELECT count(*) FROM events`);
 }
 
 describe('recording, on plans made while the tables were nearly empty', () => {

@@ -59,7 +59,7 @@ describe('the recording thread', () => {
       expect(outcome).toMatchObject({ created: true, userErrors: [] });
       // The recording transaction's statements, from BEGIN to COMMIT, as if they had run on this thread.
       expect(scope.statements).toBeGreaterThanOrEqual(10);
-      const stored = await withClient((client) => client.query('SELECT customer_id, stream_position::text FROM timeline_event WHERE id = $1', [outcome.row!.id]));
+      const stored = await withClient((client) => client.query('SELECT e.customer_id, s.position::text AS stream_position FROM timeline_event e JOIN timeline_stream s ON s.event_id = e.id WHERE e.id = $1', [outcome.row!.id]));
       expect(stored.rows).toEqual([{ customer_id: outcome.row!.customer_id, stream_position: outcome.row!.stream_position }]);
       const pools = await withClient((client) => client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'customer-timeline-recording'`));
       expect(pools.rows[0].n).toBeGreaterThanOrEqual(1);

@@ -59,8 +59,9 @@ describe('small batches of concurrent requests', () => {
     expect(stored.every((r) => r.created && r.userErrors.length === 0)).toBe(true);
     expect(new Set(stored.map((r) => r.event!.streamCursor)).size).toBe(stored.length);
 
+    // Which transaction stored an event: its stream entry's (the events themselves go in under savepoints).
     const rows: { id: string; transaction: string; position: string }[] = await server.db.query(
-      `SELECT id::text, xmin::text AS transaction, stream_position::text AS position FROM timeline_event WHERE source = 'grouped-batch'`,
+      `SELECT e.id::text, s.xmin::text AS transaction, s.position::text AS position FROM timeline_event e JOIN timeline_stream s ON s.event_id = e.id WHERE e.source = 'grouped-batch'`,
     );
     expect(rows.map((row) => row.id).sort()).toEqual(stored.map((r) => keyOf(r.event!.id)).sort());
     const byKey = new Map(rows.map((row) => [row.id, row]));

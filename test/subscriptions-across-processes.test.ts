@@ -44,7 +44,7 @@ async function streamOrder(): Promise<string[]> {
   const pg = new PgClient({ connectionString: database.url });
   await pg.connect();
   try {
-    return (await pg.query(`SELECT id FROM timeline_event ORDER BY stream_position`)).rows.map((r) => r.id);
+    return (await pg.query(`SELECT event_id AS id FROM timeline_stream ORDER BY position`)).rows.map((r) => r.id);
   } finally {
     await pg.end();
   }

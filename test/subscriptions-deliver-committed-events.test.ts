@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { Client } from 'graphql-ws';
 import { announceTimelineEvents } from '../src/changefeed/publisher';
 import { EVENT_COLUMNS } from '../src/timeline/timeline.service';
-import { toTimelineEvent, type TimelineEventRow } from '../src/timeline/timeline-event.types';
+import type { TimelineEventRow } from '../src/timeline/timeline-event.types';
 import { keyOf, toGlobalId } from '../src/relay/global-id';
 import { createCustomer, oneOfEachKind, unique } from './support/factories';
 import { EVENT_FIELDS, USER_ERRORS } from './support/fragments';
@@ -68,7 +68,7 @@ describe('timelineEventAdded', () => {
     expect((await Promise.all(lookups)).map((r) => r.node.id)).toEqual(idsOf(ofMaya.results));
 
     // Commit order is stream order, and the stream is what the table holds.
-    const stored = await server.db.query(`SELECT id FROM timeline_event ORDER BY stream_position`);
+    const stored = await server.db.query(`SELECT event_id AS id FROM timeline_stream ORDER BY position`);
     expect(stored.map((r: any) => r.id)).toEqual(recorded.map((id) => keyOf(id, 'TimelineEvent')));
 
     await sleep(200);
@@ -101,7 +101,7 @@ describe('timelineEventAdded', () => {
          SELECT ${EVENT_COLUMNS} FROM inserted e`,
         [keyOf(maya.id, 'Customer')],
       );
-      await announceTimelineEvents(sql, [toTimelineEvent(row).eventKey]);
+      await announceTimelineEvents(sql, [row]);
       throw new Error(`abort ${row.id}`);
     }).catch((error: Error) => error.message);
     expect(rolledBack).toMatch(/^abort \d+$/);

@@ -38,8 +38,9 @@ async function record(events: Record<string, unknown>[]): Promise<string[]> {
 /** What the database holds after a stream cursor, in stream order: what a resumed subscriber must get. */
 async function storedAfter(cursor: string, customerId?: string, kinds?: string[]): Promise<string[]> {
   const rows = await server.db.query(
-    `SELECT id FROM timeline_event WHERE stream_position > $1 AND ($2::uuid IS NULL OR customer_id = $2) AND ($3::text[] IS NULL OR kind = ANY($3))
-     ORDER BY stream_position`,
+    `SELECT e.id FROM timeline_stream s JOIN timeline_event e ON e.id = s.event_id
+     WHERE s.position > $1 AND ($2::uuid IS NULL OR e.customer_id = $2) AND ($3::text[] IS NULL OR e.kind = ANY($3))
+     ORDER BY s.position`,
     [decodeStreamCursor(cursor).toString(), customerId ? keyOf(customerId, 'Customer') : null, kinds ?? null],
   );
   return rows.map((r: any) => r.id);
@@ -120,6 +121,38 @@ describe('resuming timelineEventAdded from a cursor', () => {
     expect(got).toEqual(expect.arrayContaining(written));
     // The writers outran what the replay may hold at least once, so it went back to the database.
     expect(server.realtime.stats.replaysContinued).toBeGreaterThan(continuedBefore);
+    await client.dispose();
+  });
+
+  it("replays a customer's events with those a merge gave them, and without those an unmerge took back", async () => {
+    const survivor = await createCustomer(server);
+    const merged = await createCustomer(server);
+    const { recordEvents } = await server.data(RECORD_EVENTS, { input: { events: [event(survivor.id)] } });
+    const cursor: string = recordEvents.results[0].event.streamCursor;
+    const [mergedFirst, survivorOwn, mergedSecond] = await record([event(merged.id), event(survivor.id), event(merged.id)]);
+
+    const { mergeCustomers } = await server.data(`mutation ($input: MergeCustomersInput!) { mergeCustomers(input: $input) { ${USER_ERRORS} } }`, {
+      input: { survivorId: survivor.id, mergedId: merged.id },
+    });
+    expect(mergeCustomers.userErrors).toEqual([]);
+    const client = openClient(server.url);
+    const afterMerge = subscribe(client, ADDED, { customerId: survivor.id, after: cursor });
+    await afterMerge.waitFor(3);
+    expect(received(afterMerge.results)).toEqual([mergedFirst, survivorOwn, mergedSecond]);
+    expect(await storedAfter(cursor, survivor.id)).toEqual(keysOf([mergedFirst, survivorOwn, mergedSecond]));
+    afterMerge.stop();
+
+    const { unmergeCustomers } = await server.data(`mutation ($input: UnmergeCustomersInput!) { unmergeCustomers(input: $input) { ${USER_ERRORS} } }`, {
+      input: { mergedId: merged.id },
+    });
+    expect(unmergeCustomers.userErrors).toEqual([]);
+    const survivorAgain = subscribe(client, ADDED, { customerId: survivor.id, after: cursor });
+    const mergedAgain = subscribe(client, ADDED, { customerId: merged.id, after: cursor });
+    await survivorAgain.waitFor(1);
+    await mergedAgain.waitFor(2);
+    await sleep(300);
+    expect(received(survivorAgain.results)).toEqual([survivorOwn]);
+    expect(received(mergedAgain.results)).toEqual([mergedFirst, mergedSecond]);
     await client.dispose();
   });
 });

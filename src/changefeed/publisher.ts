@@ -2,39 +2,46 @@ import type { Sql } from '../db/database';
 import { CUSTOMER_CHANNEL, STREAM_LOCK_KEY, TIMELINE_CHANNEL, timelinePayloads, type CustomerChangeNotice, type EventEntry } from './notifications';
 import { customerDeliveriesCte } from './webhook-outbox';
 
+/** An event a transaction created, as its announcement needs it. */
+export interface CreatedEvent {
+  id: string;
+  customer_id: string;
+}
+
 /**
  * Announces events a transaction created, as its last step before COMMIT: takes the stream lock,
  * gives the events their stream positions (in the order given) and queues the notification.
  * The lock is held until the transaction ends, so positions are handed out in commit order, and
  * NOTIFY goes out only if the transaction commits. (The events' webhook deliveries were written
- * by the statement that inserted them, outside the lock.) Answers each event's stream position by key.
- * Callers: only transactions that created events; nothing to do for an empty list.
+ * by the statement that inserted them, outside the lock.) A position is a row of the narrow
+ * `timeline_stream`, not a column of the event: the event row is written once. Answers each
+ * event's stream position by key. Callers: only transactions that created events; nothing to do
+ * for an empty list.
  */
-export async function announceTimelineEvents(sql: Sql, eventKeys: readonly string[]): Promise<Map<string, string>> {
-  if (eventKeys.length === 0) return new Map();
+export async function announceTimelineEvents(sql: Sql, events: readonly CreatedEvent[]): Promise<Map<string, string>> {
+  if (events.length === 0) return new Map();
   // One round trip in the common case: the lock is held from this statement until COMMIT, so
   // every statement spent holding it delays every other recording transaction.
-  const notifyHere = eventKeys.length <= EVENTS_PER_STATEMENT_NOTIFY;
+  const notifyHere = events.length <= EVENTS_PER_STATEMENT_NOTIFY;
   const rows = await sql.query<{ id: string; customer_id: string; stream_position: string }>(
     `WITH locked AS MATERIALIZED (SELECT pg_advisory_xact_lock(${STREAM_LOCK_KEY})),
      numbered AS MATERIALIZED (
        -- After the lock (the join waits for it), in the order given (unnest keeps array order).
-       SELECT k.id, nextval('timeline_event_stream_position') AS position
-       FROM locked CROSS JOIN unnest($1::bigint[]) WITH ORDINALITY AS k(id, n)
+       SELECT k.id, k.customer_id, nextval('timeline_event_stream_position') AS position
+       FROM locked CROSS JOIN unnest($1::bigint[], $2::uuid[]) WITH ORDINALITY AS k(id, customer_id, n)
        ORDER BY k.n),
-     updated AS (
-       -- (e.id = ANY: a key lookup whatever the planner guesses about the CTE's size)
-       UPDATE timeline_event e SET stream_position = numbered.position FROM numbered WHERE e.id = numbered.id AND e.id = ANY($1::bigint[])
-       RETURNING e.id, e.customer_id, e.stream_position)
-     SELECT id::text, customer_id::text, stream_position::text,
-       CASE WHEN $2 THEN (
-         SELECT pg_notify($3, json_build_object('e', json_agg(json_build_array(u.stream_position::text, u.id::text, u.customer_id::text) ORDER BY u.stream_position))::text)
-         FROM updated u) END AS notified
-     FROM updated`,
-    [eventKeys, notifyHere, TIMELINE_CHANNEL],
+     positioned AS (
+       INSERT INTO timeline_stream (position, event_id, customer_id) SELECT position, id, customer_id FROM numbered
+       RETURNING position, event_id, customer_id)
+     SELECT event_id::text AS id, customer_id::text, position::text AS stream_position,
+       CASE WHEN $3 THEN (
+         SELECT pg_notify($4, json_build_object('e', json_agg(json_build_array(p.position::text, p.event_id::text, p.customer_id::text) ORDER BY p.position))::text)
+         FROM positioned p) END AS notified
+     FROM positioned`,
+    [events.map((e) => e.id), events.map((e) => e.customer_id), notifyHere, TIMELINE_CHANNEL],
     { genericPlan: true },
   );
-  if (rows.length !== eventKeys.length) throw new Error('an event vanished before it could be announced');
+  if (rows.length !== events.length) throw new Error('an event vanished before it could be announced');
   const positions = new Map(rows.map((row) => [row.id, row.stream_position]));
   if (notifyHere) return positions;
   const entries: EventEntry[] = rows.map((row) => [row.stream_position, row.id, row.customer_id]);

@@ -153,7 +153,7 @@ export class EventStorage implements EventStore {
     // Last step before COMMIT: stream positions and the notification for what this batch created.
     const done = results as StorageOutcome[];
     const created = done.flatMap((result) => (result.created && result.row ? [result.row] : []));
-    const positions = await announceTimelineEvents(sql, created.map((row) => row.id));
+    const positions = await announceTimelineEvents(sql, created);
     for (const row of created) row.stream_position = positions.get(row.id)!;
     return done;
   }

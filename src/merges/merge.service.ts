@@ -1,5 +1,6 @@
 import { CustomerChangeKind } from '../changefeed/notifications';
 import { announceCustomerChanges } from '../changefeed/publisher';
+import { followMovedEvents } from '../changefeed/stream-positions';
 import { recomputeCases } from '../cases/case-figures';
 import { refreshCustomerOrders } from '../insights/customer-orders';
 import { refreshCustomerActivity } from '../metrics/customer-activity';
@@ -117,6 +118,7 @@ export class MergeService {
         mergedKey,
       ]);
     }
+    await followMovedEvents(sql, [mergedKey]);
     await sql.query(`DELETE FROM consent WHERE customer_id = $1`, [mergedKey]);
     await writeConsents(sql, survivorKey, after.consents.filter((c) => !survivorBefore.consents.some((s) => sameConsent(s, c))));
     // Customers merged into the merged one now point at the new root, so every id resolves in one hop.
@@ -214,6 +216,7 @@ export class MergeService {
           [starts, rootKeys, survivorKey],
         );
       }
+      await followMovedEvents(sql, [survivorKey]);
 
       await detachCrossCustomerEvents(sql, [survivorKey, ...new Set(rootKeys)]);
       await refreshCustomerOrders(sql, [survivorKey, ...new Set(rootKeys)]);

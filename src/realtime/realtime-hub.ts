@@ -14,7 +14,7 @@ import { notFound } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { CustomerLookup } from '../customers/customer-lookup';
 import { toGlobalId } from '../relay/global-id';
-import type { TimelineEvent } from '../timeline/timeline-event.types';
+import type { PositionedEvent } from '../timeline/timeline-event.types';
 import type { TimelineFilter } from '../timeline/timeline-filter';
 import type { TimelineService } from '../timeline/timeline.service';
 import { CustomerChange } from './customer-change.types';
@@ -212,7 +212,7 @@ export class RealtimeHub {
   }
 
   /** Committed events after a stream position, in stream order: the replay of a resumed subscription. */
-  eventsAfter(position: bigint, liveKey: string | null, filter: TimelineFilter | null, limit: number): Promise<TimelineEvent[]> {
+  eventsAfter(position: bigint, liveKey: string | null, filter: TimelineFilter | null, limit: number): Promise<PositionedEvent[]> {
     return this.options.timeline.eventsAfter(position, liveKey, filter, limit);
   }
 
@@ -320,7 +320,7 @@ export class RealtimeHub {
     const wanted = (entry: EventEntry) =>
       BigInt(entry[0]) > this.position && (remaps || this.timelineSubscribers.everyone.size > 0 || this.timelineSubscribers.byCustomer.has(entry[2]));
     const keys = items.flatMap((item) => ('events' in item ? item.events.filter(wanted).map((entry) => entry[1]) : []));
-    const loaded = new Map<string, TimelineEvent>();
+    const loaded = new Map<string, PositionedEvent>();
     if (keys.length > 0) {
       const withCase = this.askingForCases > 0;
       for (const event of await this.options.timeline.eventsByKey(keys, { withCase })) if (event) loaded.set(event.eventKey, event);
@@ -342,7 +342,7 @@ export class RealtimeHub {
     }
   }
 
-  private dispatchEvent(event: TimelineEvent, customerKey: string): void {
+  private dispatchEvent(event: PositionedEvent, customerKey: string): void {
     const position = BigInt(event.streamPosition);
     if (position <= this.position) return;
     this.position = position;

@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { encodeStreamCursor } from '../changefeed/stream-cursor';
-import type { TimelineEvent } from '../timeline/timeline-event.types';
+import type { PositionedEvent } from '../timeline/timeline-event.types';
 import { matchesTimelineFilter, type TimelineFilter } from '../timeline/timeline-filter';
 import { timelineSubscriberTooSlow } from './errors';
 import { LiveQueue, type SubscriptionHooks, type SubscriptionLimits } from './live-queue';
@@ -16,21 +16,21 @@ export interface TimelineSubscriptionSpec {
 }
 
 /** Reads committed events after a stream position, for replays. */
-export type EventsAfter = (position: bigint, liveKey: string | null, filter: TimelineFilter | null, limit: number) => Promise<TimelineEvent[]>;
+export type EventsAfter = (position: bigint, liveKey: string | null, filter: TimelineFilter | null, limit: number) => Promise<PositionedEvent[]>;
 
 /**
  * `timelineEventAdded`: optionally a replay from the database after a cursor, then live events.
  * Live events are registered before the replay starts and held meanwhile, so nothing committed
  * during the replay falls in between; positions already sent are skipped, so nothing repeats.
  */
-export class TimelineSubscription extends LiveQueue<TimelineEvent> {
+export class TimelineSubscription extends LiveQueue<PositionedEvent> {
   /** The live customer the subscription follows now; the hub updates it on merges. */
   liveKey: string | null = null;
   private phase: 'replay' | 'live';
   /** Live events held during the replay; null when too many came and the replay must go on reading instead. */
-  private held: TimelineEvent[] | null = [];
+  private held: PositionedEvent[] | null = [];
   private heldOverflowed = false;
-  private page: TimelineEvent[] = [];
+  private page: PositionedEvent[] = [];
   private pageWasLast = false;
   /** Position of the last event handed out (or the cursor resumed from). */
   private lastSent: bigint | null;
@@ -51,7 +51,7 @@ export class TimelineSubscription extends LiveQueue<TimelineEvent> {
   }
 
   /** Called by the hub, in commit order, with every committed event of this subscription's customer (or all). */
-  offer(event: TimelineEvent, round: number): void {
+  offer(event: PositionedEvent, round: number): void {
     if (this.isEnded || this.failure || !matchesTimelineFilter(event, this.spec.filter)) return;
     if (this.phase === 'replay') {
       if (this.held) {
@@ -74,7 +74,7 @@ export class TimelineSubscription extends LiveQueue<TimelineEvent> {
     return this.phase === 'replay';
   }
 
-  protected override async nextReady(): Promise<{ item: TimelineEvent } | null> {
+  protected override async nextReady(): Promise<{ item: PositionedEvent } | null> {
     while (this.phase === 'replay' && !this.isEnded) {
       const event = this.page.shift();
       if (event) {
@@ -100,13 +100,13 @@ export class TimelineSubscription extends LiveQueue<TimelineEvent> {
     return null;
   }
 
-  protected override beforeDeliver(event: TimelineEvent): void {
+  protected override beforeDeliver(event: PositionedEvent): void {
     const position = BigInt(event.streamPosition);
     this.lastSent = position;
     if (this.lastAccepted == null || position > this.lastAccepted) this.lastAccepted = position;
   }
 
-  protected override tooSlow(dropped: TimelineEvent): GraphQLError {
+  protected override tooSlow(dropped: PositionedEvent): GraphQLError {
     // Resume after the last event handed out; when none was, just before the first one dropped.
     const resumeFrom = this.lastSent ?? BigInt(this.queue[0]?.streamPosition ?? dropped.streamPosition) - 1n;
     return timelineSubscriberTooSlow(this.limits, encodeStreamCursor(resumeFrom));

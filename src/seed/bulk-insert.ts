@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { EventKind } from '../core/enums';
+import { loadedEventPositionsCte } from '../changefeed/stream-positions';
 import { summarise } from '../timeline/summary';
 import { toGlobalId } from '../relay/global-id';
 import type { Draft, Person } from './demo-model';
@@ -43,9 +44,12 @@ export async function insertCustomers(m: EntityManager, people: Person[]): Promi
 }
 
 const INSERT_EVENTS = `
-  INSERT INTO timeline_event (customer_id, kind, channel, occurred_at, direction, summary, source, external_id, agent_id, details)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[])
-  RETURNING id, external_id`;
+  WITH stored AS (
+    INSERT INTO timeline_event (customer_id, kind, channel, occurred_at, direction, summary, source, external_id, agent_id, details)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[])
+    RETURNING id, customer_id, external_id),
+  ${loadedEventPositionsCte('positioned', 'stored')}
+  SELECT id, external_id FROM stored`;
 
 /**
  * Stores events oldest first, so ids rise with time. Survey responses go last: their details

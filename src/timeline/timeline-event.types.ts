@@ -7,7 +7,6 @@ import { connectionType } from '../relay/connection-type';
 import { toGlobalId } from '../relay/global-id';
 import { encodeTimelineCursor } from './cursor';
 import { summariseWithoutPersonalText } from './summary';
-import { encodeStreamCursor } from '../changefeed/stream-cursor';
 import { CallOutcome, Channel, Direction, EventKind, PurchaseStatus, SurveyKind } from '../core/enums';
 
 /** A `timeline_event` row as the timeline queries select it. */
@@ -26,8 +25,12 @@ export interface TimelineEventRow {
   details: Record<string, unknown>;
   /** occurred_at in UTC with microseconds, for keyset cursors. */
   position_at: string;
-  /** Place in the stream of all events, in commit order (bigint as a string). */
-  stream_position: string;
+  /**
+   * Place in the stream of all events, in commit order (bigint as a string), where the read took
+   * it from `timeline_stream`: replays, reads by key and new recordings do; pages leave it out
+   * and `streamCursor` loads it when asked for.
+   */
+  stream_position?: string;
   /** The case it belongs to, and the rule that put it there (see cases/). */
   case_id: string | null;
   case_rule: string | null;
@@ -43,8 +46,8 @@ export abstract class TimelineEvent extends Node {
   customerKey!: string;
   /** Keyset cursor of this event in its customer's timeline. */
   cursor!: string;
-  /** Place in the stream of all events, in commit order (bigint as a string); see streamCursor. */
-  streamPosition!: string;
+  /** Place in the stream of all events, in commit order (bigint as a string), when read with the event; see streamCursor. */
+  streamPosition?: string;
   /** The case it belongs to (a key), why, and that case's row when read with it; resolved by cases/. */
   caseKey!: string | null;
   caseRule!: string | null;
@@ -80,13 +83,10 @@ export abstract class TimelineEvent extends Node {
 
   @Field(() => String, { nullable: true, description: 'The agent who handled it, as the source system names them; null when not given.' })
   agentId!: string | null;
-
-  @Field({
-    description:
-      "Opaque position of this event in the stream of all recorded events, which follows commit order. Keep the last one a subscription delivered and pass it as `timelineEventAdded(after:)` to resume without loss or repeats. Not a timeline page cursor.",
-  })
-  streamCursor!: string;
 }
+
+/** An event read with its stream position: what the change feed delivers and replays. */
+export type PositionedEvent = TimelineEvent & { streamPosition: string };
 
 @ObjectType({ implements: [TimelineEvent, Node], description: 'A phone call.' })
 export class CallEvent extends TimelineEvent {
@@ -251,6 +251,11 @@ const EVENT_CLASS: Record<EventKind, new () => TimelineEvent> = {
   [EventKind.REVIEW]: ReviewEvent,
 };
 
+/** An event read with its stream position. */
+export function toPositionedEvent(row: TimelineEventRow & { stream_position: string }): PositionedEvent {
+  return toTimelineEvent(row) as PositionedEvent;
+}
+
 export function toTimelineEvent(row: TimelineEventRow): TimelineEvent {
   const event = new EVENT_CLASS[row.kind]();
   Object.assign(event, row.details);
@@ -258,8 +263,7 @@ export function toTimelineEvent(row: TimelineEventRow): TimelineEvent {
   event.eventKey = row.id;
   event.customerKey = row.customer_id;
   event.cursor = encodeTimelineCursor({ occurredAt: row.position_at, id: row.id });
-  event.streamPosition = row.stream_position;
-  event.streamCursor = encodeStreamCursor(row.stream_position);
+  if (row.stream_position !== undefined) event.streamPosition = row.stream_position;
   event.kind = row.kind;
   event.channel = row.channel;
   event.occurredAt = row.occurred_at;

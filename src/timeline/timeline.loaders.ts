@@ -14,6 +14,7 @@ export function createTimelineLoaders(timeline: TimelineService) {
   return {
     timelinePage: new DataLoader((requests: readonly TimelinePageRequest[]) => timeline.pages(requests), { cacheKeyFn: timelinePageKey }),
     eventByKey: new DataLoader((keys: readonly string[]) => timeline.eventsByKey(keys)),
+    streamPosition: new DataLoader((keys: readonly string[]) => timeline.streamPositions(keys)),
   };
 }
 

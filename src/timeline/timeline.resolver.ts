@@ -1,4 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { encodeStreamCursor } from '../changefeed/stream-cursor';
 import { Scope } from '../core/access-scopes';
 import { Customer } from '../customers/customer.types';
 import { ConnectionArgs } from '../relay/connection';
@@ -15,6 +16,19 @@ export class TimelineEventResolver {
     const customer = await loaders.customerByKey.load(event.customerKey);
     if (!customer) throw new Error(`event ${event.eventKey} has no customer`);
     return customer;
+  }
+
+  @FieldResolver(() => String, {
+    description:
+      "Opaque position of this event in the stream of all recorded events, which follows commit order. Keep the last one a subscription delivered and pass it as `timelineEventAdded(after:)` to resume without loss or repeats. Not a timeline page cursor.",
+  })
+  streamCursor(@Root() event: TimelineEvent, @Ctx() { loaders }: TimelineContext): string | Promise<string> {
+    // Deliveries, replays and new recordings carry it; pages leave it out (one batched read when asked).
+    if (event.streamPosition !== undefined) return encodeStreamCursor(event.streamPosition);
+    return loaders.streamPosition.load(event.eventKey).then((position) => {
+      if (position === null) throw new Error(`event ${event.eventKey} has no stream position`);
+      return encodeStreamCursor(position);
+    });
   }
 }
 

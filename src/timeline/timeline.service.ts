@@ -2,7 +2,7 @@ import type { Sql } from '../db/database';
 import { connectionFrom, type PageRequest } from '../relay/connection';
 import { pagesInGroups } from '../relay/grouped-pages';
 import { decodeTimelineCursor } from './cursor';
-import { toTimelineEvent, type TimelineConnection, type TimelineEvent, type TimelineEventRow } from './timeline-event.types';
+import { toPositionedEvent, toTimelineEvent, type PositionedEvent, type TimelineConnection, type TimelineEventRow } from './timeline-event.types';
 import { timelineFilterConditions, type TimelineFilter } from './timeline-filter';
 
 /** One customer's page request (or one case's: its events), as the timeline loader batches them. */
@@ -28,7 +28,6 @@ const EVENT_FIELDS: [name: string, sql: string, json?: string][] = [
   ['external_id', 'e.external_id'],
   ['agent_id', 'e.agent_id'],
   ['details', 'e.details'],
-  ['stream_position', 'e.stream_position', 'e.stream_position::text'],
   ['case_id', 'e.case_id'],
   ['case_rule', 'e.case_rule'],
   ['case_row', '(SELECT to_jsonb(sc) FROM support_case sc WHERE sc.id = e.case_id)'],
@@ -112,25 +111,26 @@ export class TimelineService {
    * Committed events after a stream position, in stream order, optionally of one customer and
    * through a filter: what a resumed subscription replays and what a listener catches up on.
    */
-  async eventsAfter(position: bigint, customerKey: string | null, filter: TimelineFilter | null, limit: number): Promise<TimelineEvent[]> {
+  async eventsAfter(position: bigint, customerKey: string | null, filter: TimelineFilter | null, limit: number): Promise<PositionedEvent[]> {
     const params: unknown[] = [position.toString()];
-    const conditions = ['e.stream_position > $1'];
+    const conditions = ['s.position > $1'];
     if (customerKey) {
       params.push(customerKey);
-      conditions.push(`e.customer_id = $${params.length}`);
+      conditions.push(`s.customer_id = $${params.length}`);
     }
     conditions.push(...timelineFilterConditions(filter, params));
     params.push(limit);
-    const rows = await this.db.query<TimelineEventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM timeline_event e WHERE ${conditions.join(' AND ')} ORDER BY e.stream_position LIMIT $${params.length}`,
+    const rows = await this.db.query<TimelineEventRow & { stream_position: string }>(
+      `SELECT ${EVENT_COLUMNS}, s.position::text AS stream_position FROM timeline_stream s JOIN timeline_event e ON e.id = s.event_id
+       WHERE ${conditions.join(' AND ')} ORDER BY s.position LIMIT $${params.length}`,
       params,
     );
-    return rows.map(toTimelineEvent);
+    return rows.map(toPositionedEvent);
   }
 
   /** The highest stream position of a stored event. */
   async newestStoredPosition(): Promise<bigint> {
-    const [{ position }] = await this.db.query<{ position: string }>(`SELECT coalesce(max(stream_position), 0)::text AS position FROM timeline_event`);
+    const [{ position }] = await this.db.query<{ position: string }>(`SELECT coalesce(max(position), 0)::text AS position FROM timeline_stream`);
     return BigInt(position);
   }
 
@@ -140,10 +140,27 @@ export class TimelineService {
     return row.is_called ? BigInt(row.newest) : BigInt(row.newest) - 1n;
   }
 
-  /** Events by key, in the order asked (null where none has the key); each with its case read ahead unless `withCase` is false. */
-  async eventsByKey(keys: readonly string[], { withCase }: { withCase: boolean } = { withCase: true }): Promise<(TimelineEvent | null)[]> {
-    const rows = await this.db.query<TimelineEventRow>(`SELECT ${withCase ? EVENT_COLUMNS : EVENT_COLUMNS_WITHOUT_CASE} FROM timeline_event e WHERE e.id = ANY($1::bigint[])`, [keys]);
-    const byKey = new Map(rows.map((row) => [row.id, toTimelineEvent(row)]));
+  /**
+   * Events by key with their stream positions, in the order asked (null where none has the key);
+   * each with its case read ahead unless `withCase` is false.
+   */
+  async eventsByKey(keys: readonly string[], { withCase }: { withCase: boolean } = { withCase: true }): Promise<(PositionedEvent | null)[]> {
+    const rows = await this.db.query<TimelineEventRow & { stream_position: string }>(
+      `SELECT ${withCase ? EVENT_COLUMNS : EVENT_COLUMNS_WITHOUT_CASE}, s.position::text AS stream_position
+       FROM timeline_event e JOIN timeline_stream s ON s.event_id = e.id WHERE e.id = ANY($1::bigint[])`,
+      [keys],
+    );
+    const byKey = new Map(rows.map((row) => [row.id, toPositionedEvent(row)]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  }
+
+  /** Stream positions of events by key, in the order asked (null where none has one): for `streamCursor` of events read without it. */
+  async streamPositions(keys: readonly string[]): Promise<(string | null)[]> {
+    const rows = await this.db.query<{ id: string; position: string }>(
+      `SELECT event_id::text AS id, position::text AS position FROM timeline_stream WHERE event_id = ANY($1::bigint[])`,
+      [keys],
+    );
+    const byKey = new Map(rows.map((row) => [row.id, row.position]));
     return keys.map((key) => byKey.get(key) ?? null);
   }
 }

@@ -75,8 +75,8 @@ export async function payloadsFor(sql: Sql, deliveries: readonly ClaimedDelivery
   const [events, cases, customers] = await Promise.all([
     eventKeys.length
       ? sql.query<EventRow>(
-          `SELECT id::text, customer_id, kind, channel, direction, occurred_at, received_at, summary, source, external_id, agent_id, case_id, case_rule, stream_position::text, details
-           FROM timeline_event WHERE id = ANY($1::bigint[])`,
+          `SELECT e.id::text, e.customer_id, kind, channel, direction, occurred_at, received_at, summary, source, external_id, agent_id, case_id, case_rule, s.position::text AS stream_position, details
+           FROM timeline_event e JOIN timeline_stream s ON s.event_id = e.id WHERE e.id = ANY($1::bigint[])`,
           [eventKeys],
         )
       : [],
