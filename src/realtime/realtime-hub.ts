@@ -14,7 +14,7 @@ import { notFound } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { CustomerLookup } from '../customers/customer-lookup';
 import { toGlobalId } from '../relay/global-id';
-import type { PositionedEvent } from '../timeline/timeline-event.types';
+import { atStreamPosition, type PositionedEvent, type TimelineEvent } from '../timeline/timeline-event.types';
 import type { TimelineFilter } from '../timeline/timeline-filter';
 import type { TimelineService } from '../timeline/timeline.service';
 import { CustomerChange } from './customer-change.types';
@@ -320,7 +320,7 @@ export class RealtimeHub {
     const wanted = (entry: EventEntry) =>
       BigInt(entry[0]) > this.position && (remaps || this.timelineSubscribers.everyone.size > 0 || this.timelineSubscribers.byCustomer.has(entry[2]));
     const keys = items.flatMap((item) => ('events' in item ? item.events.filter(wanted).map((entry) => entry[1]) : []));
-    const loaded = new Map<string, PositionedEvent>();
+    const loaded = new Map<string, TimelineEvent>();
     if (keys.length > 0) {
       const withCase = this.askingForCases > 0;
       for (const event of await this.options.timeline.eventsByKey(keys, { withCase })) if (event) loaded.set(event.eventKey, event);
@@ -333,7 +333,8 @@ export class RealtimeHub {
         for (const [position, eventKey, customerKey] of item.events) {
           if (BigInt(position) <= this.position) continue;
           const event = loaded.get(eventKey);
-          if (event) this.dispatchEvent(event, customerKey);
+          // The notification names the position the recording's INSERT gave the event.
+          if (event) this.dispatchEvent(atStreamPosition(event, position), customerKey);
           else this.position = BigInt(position);
         }
       } else {

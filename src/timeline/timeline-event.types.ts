@@ -256,6 +256,12 @@ export function toPositionedEvent(row: TimelineEventRow & { stream_position: str
   return toTimelineEvent(row) as PositionedEvent;
 }
 
+/** An event given the stream position its announcement named. */
+export function atStreamPosition(event: TimelineEvent, position: string): PositionedEvent {
+  event.streamPosition = position;
+  return event as PositionedEvent;
+}
+
 export function toTimelineEvent(row: TimelineEventRow): TimelineEvent {
   const event = new EVENT_CLASS[row.kind]();
   Object.assign(event, row.details);

@@ -2,7 +2,7 @@ import type { Sql } from '../db/database';
 import { connectionFrom, type PageRequest } from '../relay/connection';
 import { pagesInGroups } from '../relay/grouped-pages';
 import { decodeTimelineCursor } from './cursor';
-import { toPositionedEvent, toTimelineEvent, type PositionedEvent, type TimelineConnection, type TimelineEventRow } from './timeline-event.types';
+import { toPositionedEvent, toTimelineEvent, type PositionedEvent, type TimelineConnection, type TimelineEvent, type TimelineEventRow } from './timeline-event.types';
 import { timelineFilterConditions, type TimelineFilter } from './timeline-filter';
 
 /** One customer's page request (or one case's: its events), as the timeline loader batches them. */
@@ -141,16 +141,13 @@ export class TimelineService {
   }
 
   /**
-   * Events by key with their stream positions, in the order asked (null where none has the key);
-   * each with its case read ahead unless `withCase` is false.
+   * Events by key, in the order asked (null where none has the key); each with its case read ahead
+   * unless `withCase` is false. Without their stream positions: the hub has them from the
+   * notification, and `streamCursor` reads them when asked.
    */
-  async eventsByKey(keys: readonly string[], { withCase }: { withCase: boolean } = { withCase: true }): Promise<(PositionedEvent | null)[]> {
-    const rows = await this.db.query<TimelineEventRow & { stream_position: string }>(
-      `SELECT ${withCase ? EVENT_COLUMNS : EVENT_COLUMNS_WITHOUT_CASE}, s.position::text AS stream_position
-       FROM timeline_event e JOIN timeline_stream s ON s.event_id = e.id WHERE e.id = ANY($1::bigint[])`,
-      [keys],
-    );
-    const byKey = new Map(rows.map((row) => [row.id, toPositionedEvent(row)]));
+  async eventsByKey(keys: readonly string[], { withCase }: { withCase: boolean } = { withCase: true }): Promise<(TimelineEvent | null)[]> {
+    const rows = await this.db.query<TimelineEventRow>(`SELECT ${withCase ? EVENT_COLUMNS : EVENT_COLUMNS_WITHOUT_CASE} FROM timeline_event e WHERE e.id = ANY($1::bigint[])`, [keys]);
+    const byKey = new Map(rows.map((row) => [row.id, toTimelineEvent(row)]));
     return keys.map((key) => byKey.get(key) ?? null);
   }
 
