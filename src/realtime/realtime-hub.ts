@@ -376,9 +376,14 @@ export class RealtimeHub {
       });
       for (const subscriber of listeners) subscriber.offer(change, this.round);
     }
-    if (message.kind === CustomerChangeKind.MERGED && about && message.mergedKey && message.survivorKey) {
-      this.timelineSubscribers.follow(message.mergedKey, message.survivorKey);
-      this.changeSubscribers.follow(message.mergedKey, message.survivorKey);
+    if (message.kind === CustomerChangeKind.MERGED && about && message.mergedKey) {
+      // Where they go is read from the database, not taken from the notification: it may arrive
+      // after an unmerge already undid the merge, and a subscription registered since then follows
+      // the restored customer and must stay with it.
+      await this.refollow([
+        ...(this.timelineSubscribers.byCustomer.get(message.mergedKey) ?? []),
+        ...(this.changeSubscribers.byCustomer.get(message.mergedKey) ?? []),
+      ]);
     }
   }
 

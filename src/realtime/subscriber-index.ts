@@ -32,17 +32,6 @@ export class SubscriberIndex<S extends { liveKey: string | null }> {
     if (this.everyone.size) yield* [...this.everyone];
   }
 
-  /** Moves the subscribers following `from` to `to`. */
-  follow(from: string, to: string): void {
-    const moving = this.byCustomer.get(from);
-    if (!moving || from === to) return;
-    this.byCustomer.delete(from);
-    for (const subscriber of moving) {
-      subscriber.liveKey = to;
-      this.add(subscriber);
-    }
-  }
-
   all(): S[] {
     return [...this.everyone, ...[...this.byCustomer.values()].flatMap((set) => [...set])];
   }
