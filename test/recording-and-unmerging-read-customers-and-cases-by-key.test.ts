@@ -66,12 +66,13 @@ describe('an unmerge', () => {
     await server.data(`mutation ($input: MergeCustomersInput!) { mergeCustomers(input: $input) { ${USER_ERRORS} } }`, { input: { survivorId: survivor.id, mergedId: merged.id } });
 
     // The merge service over this test's transaction, so that what it reads is counted here.
-    const { result, read } = await rowsReadBy(server.database, ['timeline_event', 'support_case'], (sql) =>
+    const { result, read } = await rowsReadBy(server.database, ['timeline_event', 'timeline_stream', 'support_case'], (sql) =>
       new MergeService({ transaction: (work: (sql: unknown) => unknown) => work(sql) } as unknown as Database).unmerge({ mergedId: merged.id }),
     );
     expect([result.survivor.id, result.restored.id]).toEqual([keyOf(survivor.id, 'Customer'), keyOf(merged.id, 'Customer')]);
     // Two customers with one event and one case each, read a few times over. Not 200.
     expect(read.timeline_event).toBeLessThanOrEqual(40);
+    expect(read.timeline_stream).toBeLessThanOrEqual(40);
     expect(read.support_case).toBeLessThanOrEqual(40);
   });
 });

@@ -18,10 +18,10 @@ export function loadedEventPositionsCte(name: string, inserted: string): string 
  * now. `fromCustomerKeys` are the customers events were moved away from.
  */
 export async function followMovedEvents(sql: Sql, fromCustomerKeys: readonly string[]): Promise<void> {
+  // Each event looked up by its key: a join left PostgreSQL free to hash the whole events table.
   await sql.query(
-    `UPDATE timeline_stream s SET customer_id = e.customer_id
-     FROM timeline_event e
-     WHERE s.customer_id = ANY($1::uuid[]) AND e.id = s.event_id AND e.customer_id <> s.customer_id`,
+    `UPDATE timeline_stream s SET customer_id = (SELECT e.customer_id FROM timeline_event e WHERE e.id = s.event_id)
+     WHERE s.customer_id = ANY($1::uuid[]) AND s.customer_id <> (SELECT e.customer_id FROM timeline_event e WHERE e.id = s.event_id)`,
     [fromCustomerKeys],
   );
 }
