@@ -22,12 +22,42 @@ export interface RequestScope {
 
 const storage = new AsyncLocalStorage<RequestScope>();
 
+/**
+ * Scopes whose work has not settled yet. On Node 20, an enabled AsyncLocalStorage runs a hook on
+ * every promise the process makes, wherever it is made (awaiting one took 250 ns instead of 110
+ * on this project's VM), and each subscription frame takes several promises in graphql-ws, far
+ * from any request. So the storage is enabled only while some scope is open, and switched off
+ * when the last one settles. A scope's work keeps its scope: what it awaits settles before it
+ * does. Only work a scope starts without awaiting it (none does today) would run without its
+ * deadline and connection bound once no scope is open.
+ */
+let open = 0;
+
 export function newRequestScope(options: { timeoutMs: number; maxConnections: number }): RequestScope {
   return { statements: 0, deadline: Date.now() + options.timeoutMs, maxConnections: options.maxConnections, connectionsHeld: 0, waiting: [] };
 }
 
 export function runInScope<T>(scope: RequestScope, fn: () => T): T {
-  return storage.run(scope, fn);
+  open++;
+  let result: T;
+  try {
+    result = storage.run(scope, fn);
+  } catch (error) {
+    closeScope();
+    throw error;
+  }
+  if (result instanceof Promise) result.then(closeScope, closeScope);
+  else closeScope();
+  return result;
+}
+
+function closeScope(): void {
+  if (--open === 0) storage.disable();
+}
+
+/** Scopes open now: their work has not settled. */
+export function openScopes(): number {
+  return open;
 }
 
 /** The scope of the request this code is running for, if any. */

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { currentScope, newRequestScope, openScopes, runInScope, runOutsideScope, type RequestScope } from '../src/core/request-scope';
+
+const scope = () => newRequestScope({ timeoutMs: 1000, maxConnections: 1 });
+const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('request scopes', () => {
+  test('concurrent scopes each see their own scope across awaits and timers', async () => {
+    const first = scope();
+    const second = scope();
+    const seen: [string, RequestScope | undefined][] = [];
+    const work = (name: string, ms: number) => async () => {
+      seen.push([`${name} start`, currentScope()]);
+      await later(ms);
+      seen.push([`${name} after timer`, currentScope()]);
+      await Promise.resolve();
+      seen.push([`${name} after await`, currentScope()]);
+    };
+    await Promise.all([runInScope(first, work('first', 20)), runInScope(second, work('second', 5))]);
+    expect(seen.map(([name, seenScope]) => [name, seenScope === first ? 'first' : seenScope === second ? 'second' : 'none'])).toEqual([
+      ['first start', 'first'],
+      ['second start', 'second'],
+      ['second after timer', 'second'],
+      ['second after await', 'second'],
+      ['first after timer', 'first'],
+      ['first after await', 'first'],
+    ]);
+    expect(openScopes()).toBe(0);
+    expect(currentScope()).toBeUndefined();
+  });
+
+  test('a scope closes however its work ends: resolved, rejected or thrown', async () => {
+    await expect(runInScope(scope(), async () => {
+      await later(1);
+      throw new Error('rejected');
+    })).rejects.toThrow('rejected');
+    expect(() =>
+      runInScope(scope(), () => {
+        throw new Error('thrown');
+      }),
+    ).toThrow('thrown');
+    expect(runInScope(scope(), () => 'returned')).toBe('returned');
+    expect(openScopes()).toBe(0);
+  });
+
+  test('work outside a scope, and a nested scope, see what they should', async () => {
+    const outer = scope();
+    const inner = scope();
+    await runInScope(outer, async () => {
+      await runOutsideScope(async () => {
+        expect(currentScope()).toBeUndefined();
+        await runInScope(inner, async () => {
+          await later(1);
+          expect(currentScope()).toBe(inner);
+        });
+      });
+      await later(1);
+      expect(currentScope()).toBe(outer);
+      expect(openScopes()).toBe(1);
+    });
+    expect(openScopes()).toBe(0);
+  });
+
+  test('promises made while no scope is open pay no hook (in a plain Node process, as the server runs)', () => {
+    // Jest keeps async hooks on for its own purposes, so this is measured in a process of its own.
+    const script = `
+      const { newRequestScope, runInScope, openScopes } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'src', 'core', 'request-scope.js'))});
+      const marks = (promise) => Object.getOwnPropertySymbols(promise).length;
+      const later = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+      (async () => {
+        const before = marks(Promise.resolve());
+        let inside = 0;
+        await runInScope(newRequestScope({ timeoutMs: 1000, maxConnections: 1 }), async () => {
+          inside = marks(Promise.resolve());
+          await later(1);
+        });
+        // Node switches hooks off once the callback that asked for it has returned.
+        await later(1);
+        console.log(JSON.stringify({ before, inside, open: openScopes(), after: marks(Promise.resolve()), afterAsync: marks((async () => undefined)()) }));
+      })();`;
+    const seen = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    // Node 20 and 22 carry the scope by hooks that mark every promise while the storage is
+    // enabled (Node 24 carries it without them, and then there is nothing to switch off).
+    if (Number(process.versions.node.split('.')[0]) < 24) expect(seen.inside).toBeGreaterThan(0);
+    expect(seen).toMatchObject({ before: 0, open: 0, after: 0, afterAsync: 0 });
+  });
+});
