@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { currentScope, newRequestScope, openScopes, runInScope, runOutsideScope, type RequestScope } from '../src/core/request-scope';
 
 const scope = () => newRequestScope({ timeoutMs: 1000, maxConnections: 1 });
@@ -41,6 +42,16 @@ describe('request scopes', () => {
       }),
     ).toThrow('thrown');
     expect(runInScope(scope(), () => 'returned')).toBe('returned');
+    expect(openScopes()).toBe(0);
+  });
+
+  test('a scope stays open until a promise of another realm settles', async () => {
+    // Node's own promises (timers/promises here) are not of the realm Jest runs this file in.
+    const pending = runInScope(scope(), () => sleep(5));
+    expect(pending instanceof Promise).toBe(false);
+    expect(openScopes()).toBe(1);
+    await pending;
+    await later(0);
     expect(openScopes()).toBe(0);
   });
 

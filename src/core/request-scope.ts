@@ -46,9 +46,14 @@ export function runInScope<T>(scope: RequestScope, fn: () => T): T {
     closeScope();
     throw error;
   }
-  if (result instanceof Promise) result.then(closeScope, closeScope);
+  // Any thenable: a promise of another realm (a test's VM context) is not `instanceof Promise` here.
+  if (isThenable(result)) result.then(closeScope, closeScope);
   else closeScope();
   return result;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function closeScope(): void {
