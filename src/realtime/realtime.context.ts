@@ -6,7 +6,7 @@ import type { RealtimeHub } from './realtime-hub';
 export interface RealtimeContext extends AccessContext {
   realtime: RealtimeHub;
   loaders: CustomerLoaders;
-  /** Gives the next delivered item DataLoaders of its own: they never outlive one message. */
+  /** Lets go of the DataLoaders made so far: the next delivered item gets its own, and an idle subscription holds none. */
   renewLoaders(): void;
   /** The subscriber's socket, to see how much it has not sent yet; absent over HTTP. */
   socket?: { bufferedAmount: number };

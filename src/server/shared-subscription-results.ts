@@ -112,6 +112,9 @@ export class SharedSubscriptionResults {
   }
 
   private share(result: ExecutionResult, context: RequestContext): SharedItemResult {
+    // The execution is over: its DataLoaders (and the rows they hold) go now, not when this
+    // subscriber's next item comes, which for a follower of a quiet customer is minutes away.
+    context.renewLoaders();
     // What this execution showed is audited for every subscriber it is sent to, not only for
     // the one whose context ran it.
     return { result, shown: context.audit.drain().shown };

@@ -204,6 +204,8 @@ export function attachSubscriptionServer(options: {
         } finally {
           // The deadline bounds the subscribe phase; a subscription then lives as long as it is wanted.
           scope.deadline = Number.POSITIVE_INFINITY;
+          // Nor does it keep what the subscribe phase was read with.
+          (args.contextValue as RequestContext).renewLoaders();
         }
       },
       onOperation: async (_ctx, _id, _payload, _args, operationResult) => {
