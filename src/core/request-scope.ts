@@ -28,8 +28,8 @@ const storage = new AsyncLocalStorage<RequestScope>();
  * on this project's VM), and each subscription frame takes several promises in graphql-ws, far
  * from any request. So the storage is enabled only while some scope is open, and switched off
  * when the last one settles. A scope's work keeps its scope: what it awaits settles before it
- * does. Only work a scope starts without awaiting it (none does today) would run without its
- * deadline and connection bound once no scope is open.
+ * does. Work a scope starts without awaiting it (a timer set during a request) runs without the
+ * scope's deadline and connection bound once no scope is open, as work outside requests does.
  */
 let open = 0;
 
