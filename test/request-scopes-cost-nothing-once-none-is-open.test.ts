@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GroupCommit } from '../src/core/group-commit';
 import { currentScope, newRequestScope, openScopes, runInScope, runOutsideScope, type RequestScope } from '../src/core/request-scope';
 
 const scope = () => newRequestScope({ timeoutMs: 1000, maxConnections: 1 });
@@ -70,6 +71,46 @@ describe('request scopes', () => {
       expect(currentScope()).toBe(outer);
       expect(openScopes()).toBe(1);
     });
+    expect(openScopes()).toBe(0);
+  });
+
+  test("a group commit's write runs for a scope of its own, handed to it, without opening one", async () => {
+    const seen: { ambient: RequestScope | undefined; open: number; given: RequestScope; items: number[] }[] = [];
+    let release!: () => void;
+    const firstWrite = new Promise<void>((resolve) => (release = resolve));
+    const writes = new GroupCommit<number, number>(
+      async (items, given) => {
+        seen.push({ ambient: currentScope(), open: openScopes(), given, items });
+        given.statements += 2;
+        if (seen.length === 1) await firstWrite;
+        await later(1);
+        return items.map((item) => item * 10);
+      },
+      { maxItems: 10, maxInFlight: 1, timeoutMs: 4000 },
+    );
+    const startedAt = Date.now();
+    // Audit entries of subscription deliveries come from no request at all.
+    const first = writes.submit(1);
+    const request = scope();
+    const inRequest = runInScope(request, async () => {
+      const [second, third] = await Promise.all([writes.submit(2), writes.submit(3)]);
+      return { second, third };
+    });
+    await later(1);
+    release();
+    expect(await first).toEqual({ result: 10, statements: 2 });
+    expect((await inRequest).second).toEqual({ result: 20, statements: 2 });
+    expect((await inRequest).third).toEqual({ result: 30, statements: 2 });
+    expect(seen.map(({ items }) => items)).toEqual([[1], [2, 3]]);
+    for (const write of seen) {
+      // Not the request's scope, nor any: the write's own, given by hand.
+      expect(write.ambient).toBeUndefined();
+      expect(write.given).not.toBe(request);
+      expect(write.given.deadline).toBeGreaterThanOrEqual(startedAt + 4000);
+      expect(write.given.maxConnections).toBe(1);
+    }
+    // The first write ran while no request was open: nothing switched the hooks on for it.
+    expect(seen[0].open).toBe(0);
     expect(openScopes()).toBe(0);
   });
 

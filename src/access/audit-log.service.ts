@@ -2,7 +2,7 @@ import type { Role, Scope } from '../core/access-scopes';
 import type { Viewer } from '../core/viewer';
 import { badUserInput } from '../core/errors';
 import { GroupCommit } from '../core/group-commit';
-import { currentScope } from '../core/request-scope';
+import { currentScope, type RequestScope } from '../core/request-scope';
 import { findUnstorableText } from '../core/storable-text';
 import type { Sql } from '../db/database';
 import { toGlobalId } from '../relay/global-id';
@@ -66,8 +66,8 @@ const REQUESTS_PER_INSERT = 256;
  */
 export class AuditLog {
   private readonly groups = new GroupCommit<NewAuditEntry[], void>(
-    async (requests) => {
-      await this.insert(requests.flat());
+    async (requests, scope) => {
+      await this.insert(requests.flat(), scope);
       return requests.map(() => undefined);
     },
     { maxItems: REQUESTS_PER_INSERT, maxInFlight: 1, timeoutMs: WRITE_TIMEOUT_MS },
@@ -96,7 +96,7 @@ export class AuditLog {
     if (scope) scope.statements += statements;
   }
 
-  private async insert(entries: NewAuditEntry[]): Promise<void> {
+  private async insert(entries: NewAuditEntry[], scope: RequestScope): Promise<void> {
     await this.db.query(
       `INSERT INTO audit_entry (actor_id, actor_name, actor_role, actor_scopes, action, customer_id, operation_name, field, outcome, reason)
        SELECT e.actor_id, e.actor_name, e.actor_role, string_to_array(e.actor_scopes, ','), e.action, e.customer, e.operation_name, e.field, e.outcome, e.reason
@@ -115,6 +115,7 @@ export class AuditLog {
         entries.map((e) => e.outcome),
         entries.map((e) => e.reason),
       ],
+      { scope },
     );
   }
 

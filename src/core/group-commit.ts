@@ -1,4 +1,4 @@
-import { newRequestScope, runInScope, runOutsideScope } from './request-scope';
+import { newRequestScope, runOutsideScope, type RequestScope } from './request-scope';
 
 export interface GroupCommitOptions<Item> {
   /** Items one write carries at most, counted by `sizeOf` (an item that is larger still goes, alone). */
@@ -7,7 +7,7 @@ export interface GroupCommitOptions<Item> {
   sizeOf?: (item: Item) => number;
   /** Writes on their way at once; items that come meanwhile wait for the next. */
   maxInFlight: number;
-  /** Each write runs in a scope of its own with this deadline, whoever's request started it. */
+  /** Each write runs for a scope of its own with this deadline, whoever's request started it. */
   timeoutMs: number;
 }
 
@@ -29,13 +29,19 @@ interface Queued<Item, Result> {
  * the next write; a lone item waits for nothing. Each item's promise settles with its own result
  * once its write is done; when a write fails, every item it carried fails with its error.
  * `write` answers one result per item, in order.
+ *
+ * A write runs for a scope of its own, handed to `write` rather than carried by the async
+ * context: it runs outside every request's, so that writes always on their way (audit entries of
+ * subscription deliveries) do not keep Node's promise hooks switched on (request-scope.ts). A
+ * write that needs the scope carried (its statements are made deep in other services) opens it
+ * with `runInScope` itself.
  */
 export class GroupCommit<Item, Result> {
   private readonly queue: Queued<Item, Result>[] = [];
   private inFlight = 0;
 
   constructor(
-    private readonly write: (items: Item[]) => Promise<Result[]>,
+    private readonly write: (items: Item[], scope: RequestScope) => Promise<Result[]>,
     private readonly options: GroupCommitOptions<Item>,
   ) {}
 
@@ -56,7 +62,7 @@ export class GroupCommit<Item, Result> {
       const group = this.queue.splice(0, this.takeable());
       this.inFlight++;
       const scope = newRequestScope({ timeoutMs: this.options.timeoutMs, maxConnections: 1 });
-      void runOutsideScope(() => runInScope(scope, () => this.write(group.map((entry) => entry.item))))
+      void runOutsideScope(() => this.write(group.map((entry) => entry.item), scope))
         .then(
           (results) => group.forEach((entry, i) => entry.written({ result: results[i], statements: scope.statements })),
           (error: unknown) => group.forEach((entry) => entry.failed(error)),

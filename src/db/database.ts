@@ -27,6 +27,13 @@ export interface StatementOptions {
    * next ANALYZE (never, where autovacuum is off). Outside a transaction it has no effect.
    */
   genericPlan?: boolean;
+  /**
+   * The scope this statement runs for (its deadline, its count), given by hand instead of the one
+   * the async context carries: for work that runs for a scope of its own without switching Node's
+   * promise hooks on (a group commit's write; see request-scope.ts). In a transaction, statements
+   * run for the transaction's scope.
+   */
+  scope?: RequestScope;
 }
 
 export interface TransactionOptions {
@@ -44,6 +51,8 @@ export interface TransactionOptions {
    * still hash the whole of an index.
    */
   planOnceByKey?: boolean;
+  /** The scope the transaction runs for, given by hand (see `StatementOptions.scope`). */
+  scope?: RequestScope;
 }
 
 /**
@@ -98,8 +107,8 @@ export class Database implements Sql {
   }
 
   /** One statement on any pooled connection. */
-  query = async <Row = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<Row[]> => {
-    const scope = currentScope();
+  query = async <Row = Record<string, unknown>>(text: string, params: unknown[] = [], options: StatementOptions = {}): Promise<Row[]> => {
+    const scope = options.scope ?? currentScope();
     try {
       return await this.withConnection(scope, (client) => this.run<Row>(client, scope, text, params));
     } catch (error) {
@@ -113,7 +122,7 @@ export class Database implements Sql {
    * times, so `work` must do nothing outside the transaction that cannot be done twice.
    */
   async transaction<T>(work: (sql: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const scope = currentScope();
+    const scope = options.scope ?? currentScope();
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.withConnection(scope, (client) => this.inTransaction(client, scope, work, options));

@@ -1,7 +1,7 @@
 import { EventKind } from '../core/enums';
 import { UserError, UserErrorCode, badUserInput } from '../core/errors';
 import { GroupCommit } from '../core/group-commit';
-import { currentScope } from '../core/request-scope';
+import { currentScope, runInScope } from '../core/request-scope';
 import { toTimelineEvent } from '../timeline/timeline-event.types';
 import type { EventStore, StorableEvent, StorageOutcome, StoreOptions } from './event-storage';
 import { validateEvent } from './event-validation';
@@ -51,8 +51,9 @@ export class EventRecorder {
     options: { operationTimeoutMs: number },
   ) {
     this.shared = new GroupCommit(
-      async (batches) => {
-        const stored = await this.storeNow(batches.flat(), { shared: true });
+      // The storage reads the deadline from the async context (on the recording thread's way too).
+      async (batches, scope) => {
+        const stored = await runInScope(scope, () => this.storeNow(batches.flat(), { shared: true }));
         let next = 0;
         return batches.map((batch) => stored.slice(next, (next += batch.length)));
       },
