@@ -104,6 +104,45 @@ describe('subscribers who asked the same shape', () => {
       for (const socket of sockets) socket.close();
     }
   });
+
+  it('each get their frames in order on a shared socket, and none after the client completes one', async () => {
+    const customer = await createCustomer(server, { displayName: 'Two On One Socket' });
+    const agent = await server.createKey({ role: Role.AGENT, name: 'completing agent' });
+    const socket = await openSocket(agent.secret);
+    try {
+      const messages: any[] = [];
+      socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+      const before = server.realtime.subscriberCount;
+      for (const id of ['stays', 'leaves']) socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: FOLLOW_WITH_SUMMARY, variables: { id: customer.id } } }));
+      await untilSubscribed(server, before + 2);
+      const summaries = (from: number) => Array.from({ length: 5 }, (_, i) => `call ${from + i}`);
+      const record = (texts: string[]) =>
+        server.data(RECORD_CALLS, { input: { events: texts.map((summary, i) => ({ call: { customerId: customer.id, occurredAt: `2026-04-0${i + 1}T10:00:00Z`, outcome: 'ANSWERED', summary } })) } });
+      const summariesFor = (id: string) => messages.filter((m) => m.id === id && m.type === 'next').map((m) => m.payload.data.timelineEventAdded.summary);
+      const until = async (check: () => boolean) => {
+        for (const deadline = Date.now() + 10_000; !check(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(messages)}`);
+      };
+
+      await record(summaries(1));
+      await until(() => summariesFor('stays').length === 5 && summariesFor('leaves').length === 5);
+      expect(summariesFor('stays')).toEqual(summaries(1));
+      expect(summariesFor('leaves')).toEqual(summaries(1));
+
+      socket.send(JSON.stringify({ id: 'leaves', type: 'complete' }));
+      // The hub lets go of it.
+      for (const deadline = Date.now() + 10_000; server.realtime.subscriberCount > before + 1 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      expect(server.realtime.subscriberCount).toBe(before + 1);
+      await record(summaries(6));
+      await until(() => summariesFor('stays').length === 10);
+      expect(summariesFor('stays')).toEqual([...summaries(1), ...summaries(6)]);
+      expect(summariesFor('leaves')).toEqual(summaries(1));
+      // The client ended it: the server sends no `complete` (nor anything else) for it.
+      expect(messages.filter((m) => m.id === 'leaves' && m.type !== 'next')).toEqual([]);
+      expect(messages.every((m) => m.type === 'next')).toBe(true);
+    } finally {
+      socket.close();
+    }
+  });
 });
 
 const FOLLOW_WITH_SUMMARY = `subscription Follow($id: ID) { timelineEventAdded(customerId: $id) { summary customer { displayName } } }`;

@@ -23,19 +23,12 @@ interface Execution {
 }
 
 /**
- * What a subscription's iterator yields to graphql-ws for one item: a handle on the shared
- * result, which `onNext` takes (`SharedSubscriptionResults.take`) and so lets go of.
- *
- * graphql-ws keeps the last value its loop received while it waits for the next one, which for a
- * follower of a quiet customer is minutes. Given the answer itself, each such subscriber kept
- * about 1.5 KB alive between its events (the answer and its JSON bytes); given this handle,
- * emptied as it is sent, it keeps a few dozen bytes.
+ * Where a subscription's answers go: its socket, as graphql-ws `next` frames. `send` answers
+ * nothing when the next answer may follow at once, or a promise that settles once the socket has
+ * taken enough of what it holds unsent (a slow reader holds its items back; see live-queue.ts).
  */
-export class SubscriptionDelivery implements ExecutionResult {
-  /** graphql-ws copies a result's fields before `onNext`; the answer itself goes out as `onNext` returns it. */
-  readonly data = null;
-
-  constructor(public shared: SharedItemResult | null) {}
+export interface AnswerSink {
+  send(shared: SharedItemResult): Promise<void> | void;
 }
 
 /**
@@ -63,18 +56,10 @@ export class SharedSubscriptionResults {
    * graphql-js's `subscribe`, except that each item's execution is shared with every other
    * subscription of the same shape that receives the same item.
    */
-  async subscribe(args: ExecutionArgs, shape: string): Promise<AsyncIterableIterator<SubscriptionDelivery> | ExecutionResult> {
+  async subscribe(args: ExecutionArgs, shape: string, sink: AnswerSink): Promise<AsyncIterableIterator<never> | ExecutionResult> {
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in stream)) return stream;
-    return new SharedAnswers(stream[Symbol.asyncIterator](), this, shape, args);
-  }
-
-  /** The shared result a delivery of this class carries, taken out of it; undefined for anything else or a second time. */
-  take(delivery: unknown): SharedItemResult | undefined {
-    if (!(delivery instanceof SubscriptionDelivery) || !delivery.shared) return undefined;
-    const shared = delivery.shared;
-    delivery.shared = null;
-    return shared;
+    return new SharedAnswers(stream[Symbol.asyncIterator](), this, shape, args, sink);
   }
 
   /**
@@ -122,61 +107,108 @@ export class SharedSubscriptionResults {
 }
 
 /**
- * One subscription's items as graphql-ws iterates them: each item's shared answer, wrapped in a
- * SubscriptionDelivery. A class rather than an object of closures, since 10,000 subscribers hold
- * one each; and plain promise chains rather than async functions, so a subscriber waiting for its
- * next item holds no suspended frame of this layer.
+ * One subscription's items, each answered with the shared result of its shape and written to the
+ * sink as it comes. To graphql-ws this is an iterator that never yields: its one `next` settles
+ * when the items end (graphql-ws then sends `complete`) or fail (it sends `error`), and `return`
+ * (the client's `complete`, or the socket closing) stops it. graphql-ws's own loop, which awaits
+ * an async step, a hook, a frame made by JSON.stringify and a promise of the write for every item
+ * and subscriber, was most of a delivery's cost when one event goes to thousands of them.
+ *
+ * A class rather than an object of closures, since 10,000 subscribers hold one each; and promise
+ * chains rather than async functions, so a subscriber waiting for its next item holds no
+ * suspended frame of this layer.
  */
-class SharedAnswers implements AsyncIterableIterator<SubscriptionDelivery> {
+class SharedAnswers implements AsyncIterableIterator<never> {
+  private ending: Promise<IteratorResult<never>> | null = null;
+  private ended: ((result: IteratorResult<never>) => void) | null = null;
+  private failed: ((error: unknown) => void) | null = null;
+  private stopped = false;
+
   constructor(
     private readonly source: AsyncIterator<unknown>,
     private readonly results: SharedSubscriptionResults,
     private readonly shape: string,
     private readonly args: ExecutionArgs,
+    private readonly sink: AnswerSink,
   ) {}
 
   [Symbol.asyncIterator](): this {
     return this;
   }
 
-  next(): Promise<IteratorResult<SubscriptionDelivery>> {
-    return this.source.next().then(this.answerStep);
+  next(): Promise<IteratorResult<never>> {
+    return (this.ending ??= new Promise<IteratorResult<never>>((resolve, reject) => {
+      this.ended = resolve;
+      this.failed = reject;
+      this.pull();
+    }));
   }
 
-  async return(): Promise<IteratorResult<SubscriptionDelivery>> {
+  async return(): Promise<IteratorResult<never>> {
+    this.stopped = true;
     await this.source.return?.();
-    return { done: true, value: undefined };
+    this.settle(DONE);
+    return DONE;
   }
 
-  async throw(error: unknown): Promise<IteratorResult<SubscriptionDelivery>> {
-    await this.close();
+  async throw(error: unknown): Promise<IteratorResult<never>> {
+    await this.return();
     throw error;
   }
 
-  private readonly answerStep = (step: IteratorResult<unknown>): IteratorResult<SubscriptionDelivery> | Promise<IteratorResult<SubscriptionDelivery>> => {
-    if (step.done) return { done: true, value: undefined };
-    try {
-      const shared = this.results.answer(step.value, this.shape, this.args);
-      return shared instanceof Promise ? shared.then(delivered, (error: unknown) => this.failed(error)) : delivered(shared);
-    } catch (error) {
-      return this.failed(error);
+  private pull(): void {
+    if (!this.stopped) this.source.next().then(this.answer, this.fail);
+  }
+
+  private readonly answer = (step: IteratorResult<unknown>): void => {
+    if (this.stopped) return;
+    if (step.done) {
+      this.stopped = true;
+      this.settle(DONE);
+      return;
     }
+    let shared: SharedItemResult | Promise<SharedItemResult>;
+    try {
+      shared = this.results.answer(step.value, this.shape, this.args);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (shared instanceof Promise) shared.then((settled) => this.send(settled), this.fail);
+    else this.send(shared);
   };
 
-  private async failed(error: unknown): Promise<never> {
-    await this.close();
-    throw error;
-  }
-
-  private async close(): Promise<void> {
+  private send(shared: SharedItemResult): void {
+    if (this.stopped) return;
+    let written: Promise<void> | void;
     try {
-      await this.source.return?.();
-    } catch {
-      // Keep the error that made us close it.
+      written = this.sink.send(shared);
+    } catch (error) {
+      this.fail(error);
+      return;
     }
+    if (written) written.then(() => this.pull(), this.fail);
+    else this.pull();
+  }
+
+  /** Closes the items' source, then fails the one pull: graphql-ws sends `error`. */
+  private readonly fail = (error: unknown): void => {
+    if (this.stopped) return;
+    this.stopped = true;
+    const source = this.source;
+    void Promise.resolve()
+      .then(() => source.return?.())
+      // Keep the error that made us close it.
+      .catch(() => undefined)
+      .then(() => this.settle(error, true));
+  };
+
+  private settle(outcome: unknown, failure = false): void {
+    const [ended, failed] = [this.ended, this.failed];
+    this.ended = this.failed = null;
+    if (failure) failed?.(outcome);
+    else ended?.(outcome as IteratorResult<never>);
   }
 }
 
-function delivered(shared: SharedItemResult): IteratorResult<SubscriptionDelivery> {
-  return { done: false, value: new SubscriptionDelivery(shared) };
-}
+const DONE: IteratorResult<never> = Object.freeze({ done: true, value: undefined });

@@ -6,6 +6,9 @@ const SENT_WHEN_QUEUED_BELOW_BYTES = 64 * 1024;
 
 type Send = (data: unknown, options?: object, cb?: (error?: Error) => void) => void;
 
+/** The bytes of a JSON frame, sent as the text frame they are. */
+const TEXT = { binary: false };
+
 /**
  * How a subscription socket writes its frames.
  *
@@ -16,11 +19,8 @@ type Send = (data: unknown, options?: object, cb?: (error?: Error) => void) => v
  *   a socket sends in one turn go out in one write (the transport is corked until the turn ends).
  *   Above it, graphql-ws waits for the write as before, so a slow reader still holds its items
  *   back and the live queue's bound on unsent bytes still ends it.
- * - `expand` turns the frame text graphql-ws made into what is sent: the same text, or the frame's
- *   UTF-8 bytes (for answers whose JSON is made once for every subscriber of a shape), which still
- *   go out as a text frame.
  */
-export function writeFramesByTurn(socket: WebSocket, transport: net.Socket, expand: (frame: string) => string | Buffer): void {
+export function writeFramesByTurn(socket: WebSocket, transport: net.Socket): void {
   const send = socket.send.bind(socket) as Send;
   let corked = false;
   const uncork = () => {
@@ -28,17 +28,42 @@ export function writeFramesByTurn(socket: WebSocket, transport: net.Socket, expa
     transport.uncork();
   };
   socket.send = ((data: unknown, optionsOrCallback?: object | ((error?: Error) => void), callback?: (error?: Error) => void) => {
-    const [given, cb] = typeof optionsOrCallback === 'function' ? [{}, optionsOrCallback as (error?: Error) => void] : [optionsOrCallback, callback];
-    const frame = typeof data === 'string' ? expand(data) : data;
-    // A text frame expanded to bytes is still sent as text.
-    const options = typeof data === 'string' && typeof frame !== 'string' ? { ...given, binary: false } : given;
+    const [options, cb] = typeof optionsOrCallback === 'function' ? [{}, optionsOrCallback as (error?: Error) => void] : [optionsOrCallback, callback];
     if (!corked && socket.readyState === socket.OPEN) {
       corked = true;
       transport.cork();
       setImmediate(uncork);
     }
-    if (!cb || socket.bufferedAmount >= SENT_WHEN_QUEUED_BELOW_BYTES) return send(frame, options, cb);
-    send(frame, options);
+    if (!cb || socket.bufferedAmount >= SENT_WHEN_QUEUED_BELOW_BYTES) return send(data, options, cb);
+    send(data, options);
     cb();
   }) as typeof socket.send;
+}
+
+/**
+ * The head of a subscription's `next` frames, `{"id":<id>,"type":"next"`: text, kept by each
+ * subscription until its frames are written (as a Buffer it would hold on to a slab of Node's
+ * Buffer pool, several hundred bytes per subscriber).
+ */
+export function nextFrameHead(id: string): string {
+  return `{"id":${JSON.stringify(id)},"type":"next"`;
+}
+
+/**
+ * Writes one `next` frame, byte for byte as graphql-ws makes it
+ * (`{"id":<id>,"type":"next","payload":<answer>}`), from the subscription's head and the end made
+ * once for every subscriber of the answer's shape (SerialisedAnswer). Answers nothing while the
+ * socket holds less than SENT_WHEN_QUEUED_BELOW_BYTES unsent, else a promise of the write, as for
+ * graphql-ws's own frames under writeFramesByTurn.
+ */
+export function writeNextFrame(socket: WebSocket, head: string, frameEnd: Buffer): Promise<void> | void {
+  const headBytes = Buffer.byteLength(head);
+  const frame = Buffer.allocUnsafe(headBytes + frameEnd.length);
+  frame.write(head, 0);
+  frameEnd.copy(frame, headBytes);
+  if (socket.bufferedAmount < SENT_WHEN_QUEUED_BELOW_BYTES) {
+    socket.send(frame, TEXT);
+    return;
+  }
+  return new Promise<void>((resolve, reject) => socket.send(frame, TEXT, (error) => (error ? reject(error) : resolve())));
 }

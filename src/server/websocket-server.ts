@@ -1,4 +1,4 @@
-import { GraphQLError, getOperationAST, type ExecutionArgs, type FormattedExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,9 +16,9 @@ import { EndReason } from '../realtime/errors';
 import type { RealtimeHub } from '../realtime/realtime-hub';
 import { limitsFor } from './apollo-plugins';
 import { publicError } from './error-policy';
-import { SerialisedAnswer, withAnswerBytes } from './serialised-answers';
-import { SharedSubscriptionResults, subscriptionShape } from './shared-subscription-results';
-import { writeFramesByTurn } from './socket-writes';
+import { SerialisedAnswer } from './serialised-answers';
+import { SharedSubscriptionResults, subscriptionShape, type AnswerSink, type SharedItemResult } from './shared-subscription-results';
+import { nextFrameHead, writeFramesByTurn, writeNextFrame } from './socket-writes';
 import { SubscriptionAudit } from './subscription-audit';
 import { createRequestContext, type RequestContext } from './request-context';
 import type { Services } from './services';
@@ -84,8 +84,8 @@ export function attachSubscriptionServer(options: {
   const subscriptionAudit = new SubscriptionAudit(services.auditLog, log);
   const sharedResults = new SharedSubscriptionResults();
   const documents = new CheckedDocuments(schema);
-  /** Each subscription's shape (what its items' answers depend on) and operation name, by its context. */
-  const shapes = new WeakMap<object, { shape: string; operationName: string | null }>();
+  /** Each subscription's shape (what its items' answers depend on) and where its answers go, by its context. */
+  const subscriptions = new WeakMap<object, { shape: string; sink: AnswerSink }>();
   const closeForCredential = (socket: WebSocket, why: string) => socket.close(4403, why);
   // Revoked or expired keys: every socket they hold is closed within KEY_CACHE_MS, whichever process revoked them.
   const sweep = setInterval(async () => {
@@ -104,13 +104,14 @@ export function attachSubscriptionServer(options: {
   };
   services.authenticator.onForget(revoked);
   const format = (errors: readonly GraphQLError[]) => formatErrors(errors, log, limits);
+  const answers = new AnswerFrames(subscriptionAudit, format, limits);
 
   // graphql-ws's adapter reports every socket 'error' with console.error as an internal error,
   // including a client breaking the WebSocket protocol (e.g. a message over maxPayload), which ws
   // has already answered with the right close code (1009). Those are the client's fault: log them
   // at debug instead. Registered before useServer, so it runs first on each new socket.
   wss.on('connection', (socket, request) => {
-    writeFramesByTurn(socket, request.socket, withAnswerBytes);
+    writeFramesByTurn(socket, request.socket);
     const once = socket.once.bind(socket);
     socket.once = ((event: string, listener: (...args: any[]) => void) =>
       event === 'error'
@@ -158,7 +159,7 @@ export function attachSubscriptionServer(options: {
         });
         return true;
       },
-      onSubscribe: (ctx, _id, payload): ExecutionArgs | GraphQLError[] => {
+      onSubscribe: (ctx, id, payload): ExecutionArgs | GraphQLError[] => {
         const viewer = viewers.get(ctx.extra.socket);
         if (!viewer || (viewer.expiresAt && viewer.expiresAt.getTime() <= Date.now())) {
           ctx.extra.socket.close(4403, 'Credential expired');
@@ -194,13 +195,17 @@ export function attachSubscriptionServer(options: {
         const contextValue = createRequestContext({ services, realtime: hub, log, scope, viewer, socket: ctx.extra.socket });
         contextValue.info.operation = 'subscription';
         contextValue.info.requestedCost = checked.cost;
-        shapes.set(contextValue, { shape: subscriptionShape(viewer, payload.query, payload.operationName, payload.variables), operationName: operation.name?.value ?? null });
+        subscriptions.set(contextValue, {
+          shape: subscriptionShape(viewer, payload.query, payload.operationName, payload.variables),
+          sink: new SubscriberAnswers(answers, contextValue, operation.name?.value ?? null, ctx.extra.socket, nextFrameHead(id)),
+        });
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       subscribe: async (args) => {
         const scope = (args.contextValue as RequestContext).info.scope!;
         try {
-          return await runInScope(scope, () => sharedResults.subscribe(args, shapes.get(args.contextValue as object)!.shape));
+          const { shape, sink } = subscriptions.get(args.contextValue as object)!;
+          return await runInScope(scope, () => sharedResults.subscribe(args, shape, sink));
         } finally {
           // The deadline bounds the subscribe phase; a subscription then lives as long as it is wanted.
           scope.deadline = Number.POSITIVE_INFINITY;
@@ -216,20 +221,6 @@ export function attachSubscriptionServer(options: {
         return undefined;
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
-      onNext: (_ctx, _id, _payload, args, delivery) => {
-        const context = args.contextValue as RequestContext;
-        const shared = sharedResults.take(delivery);
-        if (!shared) throw new Error('a subscription item was not answered through the shared results');
-        if (shared.shown.length > 0) subscriptionAudit.add(context.viewer, shapes.get(context)?.operationName ?? null, shared.shown);
-        // The same for every subscriber of the shape (the errors and the cost report depend only
-        // on it), and written as JSON once. graphql-ws sends whatever object is returned here.
-        const { result } = shared;
-        return (shared.sent ??= new SerialisedAnswer({
-          ...result,
-          ...(result.errors?.length ? { errors: format(result.errors) as never } : {}),
-          extensions: { ...result.extensions, cost: costReport(context.info.requestedCost, result.data, limits.maxCost) },
-        })) as unknown as FormattedExecutionResult;
-      },
     },
     wss,
     config.WS_KEEPALIVE_MS,
@@ -255,6 +246,46 @@ export function attachSubscriptionServer(options: {
       }
     },
   };
+}
+
+/**
+ * What turns a shared answer into frames: the payload is the same for every subscriber of the
+ * shape (the errors and the cost report depend only on it) and written as JSON once; what it
+ * showed is audited for each subscriber's own credential.
+ */
+class AnswerFrames {
+  constructor(
+    private readonly audit: SubscriptionAudit,
+    private readonly format: (errors: readonly GraphQLError[]) => GraphQLFormattedError[],
+    private readonly limits: QueryLimits,
+  ) {}
+
+  send(subscriber: SubscriberAnswers, shared: SharedItemResult): Promise<void> | void {
+    const { context, operationName } = subscriber;
+    if (shared.shown.length > 0) this.audit.add(context.viewer, operationName, shared.shown);
+    const { result } = shared;
+    const sent = (shared.sent ??= new SerialisedAnswer({
+      ...result,
+      ...(result.errors?.length ? { errors: this.format(result.errors) as never } : {}),
+      extensions: { ...result.extensions, cost: costReport(context.info.requestedCost, result.data, this.limits.maxCost) },
+    }));
+    return writeNextFrame(subscriber.socket, subscriber.frameHead, sent.frameEndBytes());
+  }
+}
+
+/** Where one subscription's answers go. A class, as 10,000 subscribers hold one each. */
+class SubscriberAnswers implements AnswerSink {
+  constructor(
+    private readonly answers: AnswerFrames,
+    readonly context: RequestContext,
+    readonly operationName: string | null,
+    readonly socket: WebSocket,
+    readonly frameHead: string,
+  ) {}
+
+  send(shared: SharedItemResult): Promise<void> | void {
+    return this.answers.send(this, shared);
+  }
 }
 
 /**
