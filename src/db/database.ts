@@ -30,8 +30,8 @@ export interface StatementOptions {
   /**
    * The scope this statement runs for (its deadline, its count), given by hand instead of the one
    * the async context carries: for work that runs for a scope of its own without switching Node's
-   * promise hooks on (a group commit's write; see request-scope.ts). In a transaction, statements
-   * run for the transaction's scope.
+   * promise hooks on (a group commit's write; see request-scope.ts). Not for a transaction's
+   * statements, which run for the transaction's scope.
    */
   scope?: RequestScope;
 }
@@ -51,8 +51,6 @@ export interface TransactionOptions {
    * still hash the whole of an index.
    */
   planOnceByKey?: boolean;
-  /** The scope the transaction runs for, given by hand (see `StatementOptions.scope`). */
-  scope?: RequestScope;
 }
 
 /**
@@ -122,7 +120,7 @@ export class Database implements Sql {
    * times, so `work` must do nothing outside the transaction that cannot be done twice.
    */
   async transaction<T>(work: (sql: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const scope = options.scope ?? currentScope();
+    const scope = currentScope();
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.withConnection(scope, (client) => this.inTransaction(client, scope, work, options));
