@@ -20,11 +20,14 @@ afterAll(async () => {
 const FOLLOW = `subscription Follow($id: ID) { timelineEventAdded(customerId: $id) { id summary customer { displayName } case { status } } }`;
 
 let asked = 0;
-async function liveDataLoaders(): Promise<number> {
+/** DataLoaders alive after a full collection, and made since the server started. */
+async function dataLoaders(): Promise<{ count: number; made: number }> {
   const n = ++asked;
   server.child.kill('SIGUSR2');
-  return (await server.waitForLog((line) => line.msg === 'live DataLoaders' && line.asked === n, 10_000)).count;
+  const line = await server.waitForLog((logged) => logged.msg === 'live DataLoaders' && logged.asked === n, 10_000);
+  return { count: line.count, made: line.made };
 }
+const liveDataLoaders = async () => (await dataLoaders()).count;
 
 async function recordCall(customerId: string): Promise<void> {
   await dataFrom(server, `mutation ($input: RecordCallInput!) { recordCall(input: $input) { created } }`, {
@@ -55,4 +58,41 @@ describe('subscribers waiting for their next event', () => {
       await Promise.all(clients.map((client) => client.dispose()));
     }
   });
+
+  it('make no DataLoaders for items whose document asks only for what the event itself carries', async () => {
+    const upsert = async (name: string) => (await dataFrom(server, `mutation ($name: String!) { upsertCustomer(input: { displayName: $name }) { customer { id } } }`, { name })).upsertCustomer.customer.id as string;
+    const plain = await upsert('Plain Fields');
+    const withCustomer = await upsert('Asks For Customer');
+    const unfollowed = await upsert('Nobody Follows');
+    const clients = [openClient(server.url), openClient(server.url)];
+    try {
+      // What the README tells a subscriber to keep (streamCursor) besides the event's own fields.
+      const plainSubscription = subscribe(clients[0], `subscription ($id: ID) { timelineEventAdded(customerId: $id) { id kind occurredAt summary streamCursor } }`, { id: plain });
+      const customerSubscription = subscribe(clients[1], `subscription ($id: ID) { timelineEventAdded(customerId: $id) { id customer { displayName } } }`, { id: withCustomer });
+      for (let attempt = 0; plainSubscription.results.length === 0 || customerSubscription.results.length === 0; attempt++) {
+        if (attempt === 100) throw new Error('the subscriptions never went live');
+        await Promise.all([plain, withCustomer].map((id, i) => ([plainSubscription, customerSubscription][i].results.length === 0 ? recordCall(id) : undefined)));
+        await sleep(100);
+      }
+      // Made by one recording alone, with nobody following its customer: the request's own.
+      const madeBy = async (customer: string, subscription: Subscription | null) => {
+        const before = (await dataLoaders()).made;
+        const seen = subscription?.results.length ?? 0;
+        await recordCall(customer);
+        for (let waited = 0; subscription && subscription.results.length === seen; waited += 20) {
+          if (waited > 10_000) throw new Error('the event never came');
+          await sleep(20);
+        }
+        return (await dataLoaders()).made - before;
+      };
+      const request = await madeBy(unfollowed, null);
+      expect(await madeBy(plain, plainSubscription)).toBe(request);
+      // The count sees a delivery that does read through them.
+      expect(await madeBy(withCustomer, customerSubscription)).toBeGreaterThan(request);
+      expect(plainSubscription.results.at(-1)!.data!.timelineEventAdded.streamCursor).toEqual(expect.any(String));
+    } finally {
+      await Promise.all(clients.map((client) => client.dispose()));
+    }
+  });
 });
+

@@ -94,8 +94,8 @@ export class RecordEventResolver {
 
   @Authorized(Scope.CUSTOMERS_READ)
   @FieldResolver(() => Customer, { nullable: true, description: 'The customer the event belongs to, as stored after the write; null on user errors. CUSTOMERS_READ.' })
-  customer(@Root() payload: RecordEventPayload, @Ctx() { loaders }: IngestContext): Promise<Customer | null> | null {
-    return payload.customerKey ? loaders.customerByKey.load(payload.customerKey) : null;
+  customer(@Root() payload: RecordEventPayload, @Ctx() context: IngestContext): Promise<Customer | null> | null {
+    return payload.customerKey ? context.loaders.customerByKey.load(payload.customerKey) : null;
   }
 
   /** A recorded event is a write to its customer, audited as such (a repeat writes nothing, and is not). */

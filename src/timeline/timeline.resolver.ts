@@ -22,10 +22,12 @@ export class TimelineEventResolver {
     description:
       "Opaque position of this event in the stream of all recorded events, which follows commit order. Keep the last one a subscription delivered and pass it as `timelineEventAdded(after:)` to resume without loss or repeats. Not a timeline page cursor.",
   })
-  streamCursor(@Root() event: TimelineEvent, @Ctx() { loaders }: TimelineContext): string | Promise<string> {
+  streamCursor(@Root() event: TimelineEvent, @Ctx() context: TimelineContext): string | Promise<string> {
     // Deliveries, replays and new recordings carry it; pages leave it out (one batched read when asked).
+    // The loaders are reached only then: a request's first touch makes all of them, and a
+    // subscription item that asks only for plain fields and this one would make them for nothing.
     if (event.streamPosition !== undefined) return encodeStreamCursor(event.streamPosition);
-    return loaders.streamPosition.load(event.eventKey).then((position) => {
+    return context.loaders.streamPosition.load(event.eventKey).then((position) => {
       if (position === null) throw new Error(`event ${event.eventKey} has no stream position`);
       return encodeStreamCursor(position);
     });
