@@ -18,6 +18,7 @@ import { limitsFor } from './apollo-plugins';
 import { publicError } from './error-policy';
 import { SerialisedAnswer } from './serialised-answers';
 import { SharedSubscriptionResults, subscriptionShape, type AnswerSink, type SharedItemResult } from './shared-subscription-results';
+import { keepSocketsAlive } from './socket-keepalive';
 import { nextFrameHead, writeFramesByTurn, writeNextFrame } from './socket-writes';
 import { SubscriptionAudit } from './subscription-audit';
 import { createRequestContext, type RequestContext } from './request-context';
@@ -79,6 +80,7 @@ export function attachSubscriptionServer(options: {
       done(true);
     },
   });
+  const keepAlive = keepSocketsAlive(wss, config.WS_KEEPALIVE_MS);
   const viewers = new WeakMap<WebSocket, Viewer>();
   const socketsByCredential = new Map<string, Set<WebSocket>>();
   const subscriptionAudit = new SubscriptionAudit(services.auditLog, log);
@@ -223,7 +225,8 @@ export function attachSubscriptionServer(options: {
       onError: (_ctx, _id, _payload, errors) => format(errors),
     },
     wss,
-    config.WS_KEEPALIVE_MS,
+    // Pings are keepSocketsAlive's: one timer for every socket rather than graphql-ws's two per socket.
+    0,
   );
 
   return {
@@ -233,6 +236,7 @@ export function attachSubscriptionServer(options: {
     itemAnswers: sharedResults.stats,
     async close(graceMs = 3000) {
       clearInterval(sweep);
+      keepAlive.stop();
       await subscriptionAudit.flush();
       const sockets = [...wss.clients];
       const cutOff = setTimeout(() => {
