@@ -8,7 +8,7 @@ import type { WebSocket } from 'ws';
  */
 const SENT_WHEN_QUEUED_BELOW_BYTES = 64 * 1024;
 
-/** The bytes of a JSON frame, sent as the text frame they are. */
+/** A JSON frame, sent as the text frame it is. */
 const TEXT = { binary: false };
 
 /**
@@ -35,8 +35,8 @@ export function writeFramesByTurn(socket: WebSocket, transport: net.Socket): voi
 
 /**
  * The head of a subscription's `next` frames, `{"id":<id>,"type":"next"`: text, kept by each
- * subscription until its frames are written (as a Buffer it would hold on to a slab of Node's
- * Buffer pool, several hundred bytes per subscriber).
+ * subscription for its frames (as a Buffer it would hold on to a slab of Node's Buffer pool,
+ * several hundred bytes per subscriber).
  */
 export function nextFrameHead(id: string): string {
   return `{"id":${JSON.stringify(id)},"type":"next"`;
@@ -45,14 +45,13 @@ export function nextFrameHead(id: string): string {
 /**
  * Writes one `next` frame, byte for byte as graphql-ws makes it
  * (`{"id":<id>,"type":"next","payload":<answer>}`), from the subscription's head and the end made
- * once for every subscriber of the answer's shape (SerialisedAnswer). Answers nothing while the
- * socket holds less than SENT_WHEN_QUEUED_BELOW_BYTES unsent, else a promise of the write.
+ * once for every subscriber of the answer's shape (SerialisedAnswer). A string: ws writes a
+ * server's text frame as it is, and the socket encodes it outside the JavaScript heap. Answers
+ * nothing while the socket holds less than SENT_WHEN_QUEUED_BELOW_BYTES unsent, else a promise
+ * of the write.
  */
-export function writeNextFrame(socket: WebSocket, head: string, frameEnd: Buffer): Promise<void> | void {
-  const headBytes = Buffer.byteLength(head);
-  const frame = Buffer.allocUnsafe(headBytes + frameEnd.length);
-  frame.write(head, 0);
-  frameEnd.copy(frame, headBytes);
+export function writeNextFrame(socket: WebSocket, head: string, frameEnd: string): Promise<void> | void {
+  const frame = head + frameEnd;
   if (socket.bufferedAmount < SENT_WHEN_QUEUED_BELOW_BYTES) {
     socket.send(frame, TEXT);
     return;

@@ -273,7 +273,7 @@ class AnswerFrames {
       ...(result.errors?.length ? { errors: this.format(result.errors) as never } : {}),
       extensions: { ...result.extensions, cost: costReport(context.info.requestedCost, result.data, this.limits.maxCost) },
     }));
-    return writeNextFrame(subscriber.socket, subscriber.frameHead, sent.frameEndBytes());
+    return writeNextFrame(subscriber.socket, subscriber.frameHead, sent.frameEndText());
   }
 }
 
