@@ -1,5 +1,6 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Viewer } from '../core/viewer';
+import type { ItemReceiver } from '../realtime/live-queue';
 import type { RequestContext } from './request-context';
 import type { SerialisedAnswer } from './serialised-answers';
 
@@ -16,10 +17,14 @@ export interface SharedItemResult {
   sent?: SerialisedAnswer;
 }
 
-/** One execution of an item for a shape: its promise, and its outcome once it has one. */
+/**
+ * One execution of an item for a shape: its outcome once it has one, and meanwhile the
+ * subscriptions waiting for it (one list, not a promise reaction per subscriber).
+ */
 interface Execution {
-  readonly promise: Promise<SharedItemResult>;
   settled: SharedItemResult | null;
+  failure: { error: unknown } | null;
+  waiting: SharedAnswers[];
 }
 
 /**
@@ -63,37 +68,57 @@ export class SharedSubscriptionResults {
   }
 
   /**
-   * The item's answer for this shape: the execution already made for it (the result itself once
-   * it has settled, so the 99 other subscribers of an event wait for no promise), or a new one.
+   * Gives `answers` the item's answer for this shape: the execution already made for it (at once
+   * once it has settled, so the 99 other subscribers of an event wait for nothing), or a new one.
    */
-  answer(item: unknown, shape: string, args: ExecutionArgs): SharedItemResult | Promise<SharedItemResult> {
-    if (typeof item !== 'object' || item === null) return this.execute(item, args).promise;
-    let shapes = this.byItem.get(item);
-    if (!shapes) this.byItem.set(item, (shapes = new Map()));
-    let execution = shapes.get(shape);
-    if (execution) this.stats.reused++;
+  answer(item: unknown, shape: string, args: ExecutionArgs, answers: SharedAnswers): void {
+    let execution: Execution | undefined;
+    if (typeof item !== 'object' || item === null) execution = this.execute(item, args);
     else {
-      execution = this.execute(item, args);
-      shapes.set(shape, execution);
+      let shapes = this.byItem.get(item);
+      if (!shapes) this.byItem.set(item, (shapes = new Map()));
+      execution = shapes.get(shape);
+      if (execution) this.stats.reused++;
+      else {
+        execution = this.execute(item, args);
+        shapes.set(shape, execution);
+      }
     }
-    return execution.settled ?? execution.promise;
+    if (execution.settled) answers.send(execution.settled);
+    else if (execution.failure) answers.fail(execution.failure.error);
+    else execution.waiting.push(answers);
   }
 
   private execute(item: unknown, args: ExecutionArgs): Execution {
     this.stats.executed++;
     const context = args.contextValue as RequestContext;
+    const execution: Execution = { settled: null, failure: null, waiting: [] };
     let result: ExecutionResult | Promise<ExecutionResult>;
     try {
       result = execute({ ...args, rootValue: item });
     } catch (error) {
-      return { settled: null, promise: Promise.reject(error) };
-    }
-    if (result instanceof Promise) {
-      const execution: Execution = { settled: null, promise: result.then((done) => (execution.settled = this.share(done, context))) };
+      execution.failure = { error };
       return execution;
     }
-    const settled = this.share(result, context);
-    return { settled, promise: Promise.resolve(settled) };
+    if (!(result instanceof Promise)) {
+      execution.settled = this.share(result, context);
+      return execution;
+    }
+    result.then(
+      (done) => {
+        const settled = (execution.settled = this.share(done, context));
+        const waiting = execution.waiting;
+        execution.waiting = [];
+        for (const answers of waiting) answers.send(settled);
+      },
+      (error: unknown) => {
+        execution.failure = { error };
+        const waiting = execution.waiting;
+        execution.waiting = [];
+        for (const answers of waiting) answers.fail(error);
+      },
+    );
+    return execution;
   }
 
   private share(result: ExecutionResult, context: RequestContext): SharedItemResult {
@@ -114,18 +139,20 @@ export class SharedSubscriptionResults {
  * async step, a hook, a frame made by JSON.stringify and a promise of the write for every item and
  * subscriber: with one event going to thousands of subscribers, a sixth of the server's time.
  *
- * A class rather than an object of closures, since 10,000 subscribers hold one each, with the two
- * callbacks every item takes (`answer`, `fail`) bound once; and promise chains rather than async
- * functions, so a subscriber waiting for its next item holds no suspended frame of this layer.
+ * A class rather than an object of closures, since 10,000 subscribers hold one each, with the
+ * callbacks every item takes made once; no async functions, so a subscriber waiting for its next
+ * item holds no suspended frame of this layer, and while live no promise either (`nextTo`).
  */
 class SharedAnswers implements AsyncIterableIterator<never> {
   private ending: Promise<IteratorResult<never>> | null = null;
   private ended: ((result: IteratorResult<never>) => void) | null = null;
   private failed: ((error: unknown) => void) | null = null;
   private stopped = false;
+  /** The items' source as a receiver of its next item, where it can be one (a live queue). */
+  private readonly receiver: ItemReceiver<unknown> = { resolve: (step) => this.answer(step), reject: (error) => this.fail(error) };
 
   constructor(
-    private readonly source: AsyncIterator<unknown>,
+    private readonly source: AsyncIterator<unknown> & { nextTo?(receiver: ItemReceiver<unknown>): boolean },
     private readonly results: SharedSubscriptionResults,
     private readonly shape: string,
     private readonly args: ExecutionArgs,
@@ -159,29 +186,8 @@ class SharedAnswers implements AsyncIterableIterator<never> {
     throw error;
   }
 
-  private pull(): void {
-    if (!this.stopped) this.source.next().then(this.answer, this.fail);
-  }
-
-  private readonly answer = (step: IteratorResult<unknown>): void => {
-    if (this.stopped) return;
-    if (step.done) {
-      this.stopped = true;
-      this.settle(DONE);
-      return;
-    }
-    let shared: SharedItemResult | Promise<SharedItemResult>;
-    try {
-      shared = this.results.answer(step.value, this.shape, this.args);
-    } catch (error) {
-      this.fail(error);
-      return;
-    }
-    if (shared instanceof Promise) shared.then((settled) => this.send(settled), this.fail);
-    else this.send(shared);
-  };
-
-  private send(shared: SharedItemResult): void {
+  /** Writes one answer, then asks for the next item (once the socket has room, if it was full). */
+  send(shared: SharedItemResult): void {
     if (this.stopped) return;
     let written: Promise<void> | void;
     try {
@@ -190,12 +196,12 @@ class SharedAnswers implements AsyncIterableIterator<never> {
       this.fail(error);
       return;
     }
-    if (written) written.then(() => this.pull(), this.fail);
+    if (written) written.then(this.pull, this.fail);
     else this.pull();
   }
 
   /** Closes the items' source, then fails the one pull: graphql-ws sends `error`. */
-  private readonly fail = (error: unknown): void => {
+  readonly fail = (error: unknown): void => {
     if (this.stopped) return;
     this.stopped = true;
     const source = this.source;
@@ -205,6 +211,26 @@ class SharedAnswers implements AsyncIterableIterator<never> {
       .catch(() => undefined)
       .then(() => this.settle(error, true));
   };
+
+  /** A live item comes straight to `answer`; anything else (a replay page, a queued item) by a promise. */
+  private readonly pull = (): void => {
+    if (this.stopped || this.source.nextTo?.(this.receiver)) return;
+    this.source.next().then(this.receiver.resolve, this.receiver.reject);
+  };
+
+  private answer(step: IteratorResult<unknown>): void {
+    if (this.stopped) return;
+    if (step.done) {
+      this.stopped = true;
+      this.settle(DONE);
+      return;
+    }
+    try {
+      this.results.answer(step.value, this.shape, this.args, this);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
 
   private settle(outcome: unknown, failure = false): void {
     const [ended, failed] = [this.ended, this.failed];
