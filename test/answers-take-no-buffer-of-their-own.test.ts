@@ -17,19 +17,22 @@ afterAll(async () => {
 });
 
 let asked = 0;
-async function bufferBytes(): Promise<number> {
+/** Bytes of the Buffers the server process made so far, and of the text encoded into them. */
+async function buffersMade(): Promise<{ bytes: number; textBytes: number }> {
   const n = ++asked;
   server.child.kill('SIGUSR2');
-  return (await server.waitForLog((logged) => logged.msg === 'buffer bytes' && logged.asked === n, 10_000)).bytes;
+  const line = await server.waitForLog((logged) => logged.msg === 'buffer bytes' && logged.asked === n, 10_000);
+  return { bytes: line.bytes, textBytes: line.textBytes };
 }
+const bufferBytes = async () => (await buffersMade()).bytes;
 
 const upsert = async (name: string) => (await dataFrom(server, `mutation ($name: String!) { upsertCustomer(input: { displayName: $name }) { customer { id } } }`, { name })).upsertCustomer.customer.id as string;
 const CALLS = 50;
-const recordCalls = (customerId: string, tag: string) =>
+const recordCalls = (customerId: string, tag: string, note = 'which had not arrived yet') =>
   dataFrom(server, `mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { event { id } } } }`, {
     input: {
       events: Array.from({ length: CALLS }, (_, i) => ({
-        call: { customerId, occurredAt: '2026-05-01T09:00:00Z', outcome: 'ANSWERED', durationSeconds: 60 + i, source: 'pbx', externalId: `${tag}-${i}`, summary: `Asked about order ${tag}-${i}, which had not arrived yet` },
+        call: { customerId, occurredAt: '2026-05-01T09:00:00Z', outcome: 'ANSWERED', durationSeconds: 60 + i, source: 'pbx', externalId: `${tag}-${i}`, summary: `Asked about order ${tag}-${i}, ${note}` },
       })),
     },
   });
@@ -40,6 +43,24 @@ async function until(check: () => boolean, what: string): Promise<void> {
     await sleep(20);
   }
 }
+
+describe('answers over HTTP', () => {
+  it('are written from text: no answer is encoded into a Buffer of its own', async () => {
+    const customer = await upsert('Many Calls');
+    await recordCalls(customer, 'http', 'and read out the whole of the delivery note: '.repeat(6));
+    const PAGE = `query ($id: ID!) { customer(id: $id) { timeline(first: 50) { edges { node { id kind occurredAt summary } } } } }`;
+    const answer = await dataFrom(server, PAGE, { id: customer });
+    const answerBytes = Buffer.byteLength(JSON.stringify({ data: answer }));
+    expect(answerBytes).toBeGreaterThan(20_000);
+    const REQUESTS = 20;
+    const before = await buffersMade();
+    for (let request = 0; request < REQUESTS; request++) expect(await dataFrom(server, PAGE, { id: customer })).toEqual(answer);
+    const after = await buffersMade();
+    // What a request still encodes is short (each event's global id and cursor, about 2.8 KB for
+    // this page); what it no longer encodes is its answer, once more than the answer's size.
+    expect((after.textBytes - before.textBytes) / REQUESTS).toBeLessThan(answerBytes / 4);
+  });
+});
 
 describe('next frames of subscriptions', () => {
   it('are written from text: a frame takes no bytes of the Buffer pool beyond its WebSocket header', async () => {
