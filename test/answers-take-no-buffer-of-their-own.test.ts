@@ -1,35 +1,22 @@
-import path from 'node:path';
-import { dataFrom, killServerProcesses, startServerProcessOn, type ServerProcess } from './support/processes';
+import { countingServer } from './support/counting-server';
+import { dataFrom } from './support/processes';
 import { openClient, sleep, subscribe, type Subscription } from './support/subscriptions';
-import { createTestDatabase } from './support/test-database';
+import { waitUntil } from './support/waiting';
 
-type Process = ServerProcess & { url: string; adminKey: string };
-let database: { url: string; drop(): Promise<void> };
-let server: Process;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  // Counted in a server process of its own, where Buffer's factories can be wrapped for the whole process.
-  server = await startServerProcessOn(database.url, { NODE_OPTIONS: `--require ${path.join(__dirname, 'support', 'count-buffer-bytes.cjs')} --no-warnings` });
-});
-afterAll(async () => {
-  killServerProcesses();
-  await database.drop();
-});
+const counted = countingServer('count-buffer-bytes.cjs', 'buffer bytes');
+const counts = counted.counts;
 
-let asked = 0;
 /** Bytes of the Buffers the server process made so far, and of the text encoded into them. */
 async function buffersMade(): Promise<{ bytes: number; textBytes: number }> {
-  const n = ++asked;
-  server.child.kill('SIGUSR2');
-  const line = await server.waitForLog((logged) => logged.msg === 'buffer bytes' && logged.asked === n, 10_000);
+  const line = await counts();
   return { bytes: line.bytes, textBytes: line.textBytes };
 }
 const bufferBytes = async () => (await buffersMade()).bytes;
 
-const upsert = async (name: string) => (await dataFrom(server, `mutation ($name: String!) { upsertCustomer(input: { displayName: $name }) { customer { id } } }`, { name })).upsertCustomer.customer.id as string;
+const upsert = async (name: string) => (await dataFrom(counted.server(), `mutation ($name: String!) { upsertCustomer(input: { displayName: $name }) { customer { id } } }`, { name })).upsertCustomer.customer.id as string;
 const CALLS = 50;
 const recordCalls = (customerId: string, tag: string, note = 'which had not arrived yet') =>
-  dataFrom(server, `mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { event { id } } } }`, {
+  dataFrom(counted.server(), `mutation ($input: RecordEventsInput!) { recordEvents(input: $input) { results { event { id } } } }`, {
     input: {
       events: Array.from({ length: CALLS }, (_, i) => ({
         call: { customerId, occurredAt: '2026-05-01T09:00:00Z', outcome: 'ANSWERED', durationSeconds: 60 + i, source: 'pbx', externalId: `${tag}-${i}`, summary: `Asked about order ${tag}-${i}, ${note}` },
@@ -37,24 +24,17 @@ const recordCalls = (customerId: string, tag: string, note = 'which had not arri
     },
   });
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !check(); waited += 20) {
-    if (waited > 10_000) throw new Error(`${what} never happened`);
-    await sleep(20);
-  }
-}
-
 describe('answers over HTTP', () => {
   it('are written from text: no answer is encoded into a Buffer of its own', async () => {
     const customer = await upsert('Many Calls');
     await recordCalls(customer, 'http', 'and read out the whole of the delivery note: '.repeat(6));
     const PAGE = `query ($id: ID!) { customer(id: $id) { timeline(first: 50) { edges { node { id kind occurredAt summary } } } } }`;
-    const answer = await dataFrom(server, PAGE, { id: customer });
+    const answer = await dataFrom(counted.server(), PAGE, { id: customer });
     const answerBytes = Buffer.byteLength(JSON.stringify({ data: answer }));
     expect(answerBytes).toBeGreaterThan(20_000);
     const REQUESTS = 20;
     const before = await buffersMade();
-    for (let request = 0; request < REQUESTS; request++) expect(await dataFrom(server, PAGE, { id: customer })).toEqual(answer);
+    for (let request = 0; request < REQUESTS; request++) expect(await dataFrom(counted.server(), PAGE, { id: customer })).toEqual(answer);
     const after = await buffersMade();
     // What a request still encodes is short (each event's global id and cursor, about 2.8 KB for
     // this page); what it no longer encodes is its answer, once more than the answer's size.
@@ -67,7 +47,7 @@ describe('next frames of subscriptions', () => {
     const followed = await upsert('Followed By Many');
     const unfollowed = await upsert('Followed By Nobody');
     const SUBSCRIBERS = 8;
-    const clients = Array.from({ length: SUBSCRIBERS }, () => openClient(server.url));
+    const clients = Array.from({ length: SUBSCRIBERS }, () => openClient(counted.server().url));
     try {
       const subscriptions: Subscription[] = clients.map((client) =>
         subscribe(client, `subscription ($id: ID) { timelineEventAdded(customerId: $id) { id kind occurredAt summary streamCursor } }`, { id: followed }),
@@ -87,7 +67,7 @@ describe('next frames of subscriptions', () => {
       const quiet = (await bufferBytes()) - quiet0;
       const followed0 = await bufferBytes();
       await recordCalls(followed, 'loud');
-      await until(() => subscriptions.every((s, i) => s.results.length === seen[i] + CALLS), 'every delivery');
+      await waitUntil(async () => subscriptions.every((s, i) => s.results.length === seen[i] + CALLS), 'every delivery came');
       const loud = (await bufferBytes()) - followed0;
 
       const frames = SUBSCRIBERS * CALLS;

@@ -1,36 +1,22 @@
-import path from 'node:path';
 import { unique } from './support/factories';
-import { dataFrom, killServerProcesses, startServerProcessOn, type ServerProcess } from './support/processes';
+import { countingServer } from './support/counting-server';
+import { dataFrom } from './support/processes';
 import { openClient, sleep, subscribe, type Subscription } from './support/subscriptions';
-import { createTestDatabase } from './support/test-database';
 
-type Process = ServerProcess & { url: string; adminKey: string };
-let database: { url: string; drop(): Promise<void> };
-let server: Process;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  // Counted in a server process of its own: Jest's module sandbox hides its objects from v8.queryObjects.
-  server = await startServerProcessOn(database.url, { NODE_OPTIONS: `--require ${path.join(__dirname, 'support', 'count-dataloaders.cjs')} --no-warnings` });
-});
-afterAll(async () => {
-  killServerProcesses();
-  await database.drop();
-});
+const counted = countingServer('count-dataloaders.cjs', 'live DataLoaders');
+const counts = counted.counts;
 
 const FOLLOW = `subscription Follow($id: ID) { timelineEventAdded(customerId: $id) { id summary customer { displayName } case { status } } }`;
 
-let asked = 0;
 /** DataLoaders alive after a full collection, and made since the server started. */
 async function dataLoaders(): Promise<{ count: number; made: number }> {
-  const n = ++asked;
-  server.child.kill('SIGUSR2');
-  const line = await server.waitForLog((logged) => logged.msg === 'live DataLoaders' && logged.asked === n, 10_000);
+  const line = await counts();
   return { count: line.count, made: line.made };
 }
 const liveDataLoaders = async () => (await dataLoaders()).count;
 
 async function recordCall(customerId: string): Promise<void> {
-  await dataFrom(server, `mutation ($input: RecordCallInput!) { recordCall(input: $input) { created } }`, {
+  await dataFrom(counted.server(), `mutation ($input: RecordCallInput!) { recordCall(input: $input) { created } }`, {
     input: { customerId, occurredAt: '2026-05-01T09:00:00Z', outcome: 'ANSWERED', durationSeconds: 60, source: 'pbx', externalId: unique('call') },
   });
 }
@@ -39,9 +25,9 @@ describe('subscribers waiting for their next event', () => {
   it('hold none of the DataLoaders their subscription or their last event were read with', async () => {
     const customers: string[] = [];
     for (const n of [1, 2, 3, 4]) {
-      customers.push((await dataFrom(server, `mutation ($name: String!) { upsertCustomer(input: { displayName: $name }) { customer { id } } }`, { name: `Quiet ${n}` })).upsertCustomer.customer.id);
+      customers.push((await dataFrom(counted.server(), `mutation ($name: String!) { upsertCustomer(input: { displayName: $name }) { customer { id } } }`, { name: `Quiet ${n}` })).upsertCustomer.customer.id);
     }
-    const clients = customers.map(() => openClient(server.url));
+    const clients = customers.map(() => openClient(counted.server().url));
     try {
       const subscriptions: Subscription[] = customers.map((id, i) => subscribe(clients[i], FOLLOW, { id }));
       // A subscription sees events committed after it registered: record until each has one.
@@ -60,11 +46,11 @@ describe('subscribers waiting for their next event', () => {
   });
 
   it('make no DataLoaders for items whose document asks only for what the event itself carries', async () => {
-    const upsert = async (name: string) => (await dataFrom(server, `mutation ($name: String!) { upsertCustomer(input: { displayName: $name }) { customer { id } } }`, { name })).upsertCustomer.customer.id as string;
+    const upsert = async (name: string) => (await dataFrom(counted.server(), `mutation ($name: String!) { upsertCustomer(input: { displayName: $name }) { customer { id } } }`, { name })).upsertCustomer.customer.id as string;
     const plain = await upsert('Plain Fields');
     const withCustomer = await upsert('Asks For Customer');
     const unfollowed = await upsert('Nobody Follows');
-    const clients = [openClient(server.url), openClient(server.url)];
+    const clients = [openClient(counted.server().url), openClient(counted.server().url)];
     try {
       // What the README tells a subscriber to keep (streamCursor) besides the event's own fields.
       const plainSubscription = subscribe(clients[0], `subscription ($id: ID) { timelineEventAdded(customerId: $id) { id kind occurredAt summary streamCursor } }`, { id: plain });

@@ -1,52 +1,27 @@
-import path from 'node:path';
 import { unique } from './support/factories';
-import { dataFrom, killServerProcesses, startServerProcessOn, type ServerProcess } from './support/processes';
+import { countingServer } from './support/counting-server';
+import { dataFrom } from './support/processes';
 import { openClient, sleep, subscribe, type Subscription } from './support/subscriptions';
-import { createTestDatabase } from './support/test-database';
+import { waitUntil } from './support/waiting';
 
-type Process = ServerProcess & { url: string; adminKey: string };
-let database: { url: string; drop(): Promise<void> };
-let server: Process;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  // Counted in a server process of its own, with an async hook on for the whole process; one
-  // credential holds every test socket.
-  server = await startServerProcessOn(database.url, {
-    NODE_OPTIONS: `--require ${path.join(__dirname, 'support', 'count-promises.cjs')} --no-warnings`,
-    WS_MAX_CONNECTIONS_PER_CREDENTIAL: '64',
-  });
-});
-afterAll(async () => {
-  killServerProcesses();
-  await database.drop();
-});
+// An async hook on for the whole process; one credential holds every test socket.
+const counted = countingServer('count-promises.cjs', 'promises made', { WS_MAX_CONNECTIONS_PER_CREDENTIAL: '64' });
+const counts = counted.counts;
 
-let asked = 0;
-async function promisesMade(): Promise<number> {
-  const n = ++asked;
-  server.child.kill('SIGUSR2');
-  return (await server.waitForLog((logged) => logged.msg === 'promises made' && logged.asked === n, 10_000)).promises;
-}
+const promisesMade = async (): Promise<number> => (await counts()).promises;
 
-const upsert = async (name: string) => (await dataFrom(server, `mutation ($name: String!) { upsertCustomer(input: { displayName: $name }) { customer { id } } }`, { name })).upsertCustomer.customer.id as string;
+const upsert = async (name: string) => (await dataFrom(counted.server(), `mutation ($name: String!) { upsertCustomer(input: { displayName: $name }) { customer { id } } }`, { name })).upsertCustomer.customer.id as string;
 const recordCall = (customerId: string) =>
-  dataFrom(server, `mutation ($input: RecordCallInput!) { recordCall(input: $input) { created } }`, {
+  dataFrom(counted.server(), `mutation ($input: RecordCallInput!) { recordCall(input: $input) { created } }`, {
     input: { customerId, occurredAt: '2026-05-01T09:00:00Z', outcome: 'ANSWERED', durationSeconds: 60, source: 'pbx', externalId: unique('call') },
   });
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !check(); waited += 10) {
-    if (waited > 10_000) throw new Error(`${what} never happened`);
-    await sleep(10);
-  }
-}
 
 describe('live subscribers', () => {
   it('are handed each event without a promise of their own', async () => {
     const few = await upsert('Followed Once');
     const many = await upsert('Followed By Many');
     const MORE = 20;
-    const clients = Array.from({ length: MORE + 2 }, () => openClient(server.url));
+    const clients = Array.from({ length: MORE + 2 }, () => openClient(counted.server().url));
     const FOLLOW = `subscription ($id: ID) { timelineEventAdded(customerId: $id) { id kind occurredAt summary streamCursor } }`;
     try {
       const ofFew: Subscription[] = [subscribe(clients[0], FOLLOW, { id: few })];
@@ -65,7 +40,7 @@ describe('live subscribers', () => {
         for (let call = 0; call < CALLS; call++) {
           const seen = subscriptions.map((s) => s.results.length);
           await recordCall(customer);
-          await until(() => subscriptions.every((s, i) => s.results.length === seen[i] + 1), 'every delivery');
+          await waitUntil(async () => subscriptions.every((s, i) => s.results.length === seen[i] + 1), 'every delivery came');
         }
         return (await promisesMade()) - before;
       };

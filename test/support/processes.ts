@@ -104,6 +104,20 @@ export async function startServerProcessOn(databaseUrl: string, env: Record<stri
   return Object.assign(server, { port, url, adminKey: secret });
 }
 
+/**
+ * Reads what a counting preload (test/support/count-*.cjs, given in NODE_OPTIONS) has counted in
+ * a server process: each call signals SIGUSR2 and resolves with the log line named `msg` that
+ * answers it.
+ */
+export function countsOf(server: ServerProcess, msg: string): () => Promise<Record<string, any>> {
+  let asked = 0;
+  return () => {
+    const n = ++asked;
+    server.child.kill('SIGUSR2');
+    return server.waitForLog((logged) => logged.msg === msg && logged.asked === n, 10_000);
+  };
+}
+
 /** One GraphQL operation on a server process started by startServerProcessOn, with its ADMIN key; fails on any error. */
 export async function dataFrom(server: { url: string; adminKey: string }, query: string, variables?: Record<string, unknown>): Promise<any> {
   const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.adminKey}` }, body: JSON.stringify({ query, variables }) });
