@@ -37,9 +37,10 @@ export interface ItemReceiver<T> {
 }
 
 /**
- * A queue between the process's one notification listener and one subscriber, as the async
- * iterator graphql-ws consumes. graphql-ws asks for the next item only after the previous one was
- * written to the socket, so a slow reader shows up here as a growing queue, which is bounded.
+ * A queue between the process's one notification listener and one subscriber: an async iterator,
+ * or, while live, a receiver called with each item (`nextTo`). The subscription asks for its next
+ * item only once the previous one was written to the socket, so a slow reader shows up here as a
+ * growing queue, which is bounded.
  */
 export abstract class LiveQueue<T> implements AsyncIterableIterator<T> {
   protected queue: T[] = [];
