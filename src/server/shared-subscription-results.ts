@@ -104,18 +104,19 @@ export class SharedSubscriptionResults {
       execution.settled = this.share(result, context);
       return execution;
     }
+    const handOut = (give: (answers: SharedAnswers) => void) => {
+      const waiting = execution.waiting;
+      execution.waiting = [];
+      for (const answers of waiting) give(answers);
+    };
     result.then(
       (done) => {
         const settled = (execution.settled = this.share(done, context));
-        const waiting = execution.waiting;
-        execution.waiting = [];
-        for (const answers of waiting) answers.send(settled);
+        handOut((answers) => answers.send(settled));
       },
       (error: unknown) => {
         execution.failure = { error };
-        const waiting = execution.waiting;
-        execution.waiting = [];
-        for (const answers of waiting) answers.fail(error);
+        handOut((answers) => answers.fail(error));
       },
     );
     return execution;
