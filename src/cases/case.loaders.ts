@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { LoadersMadeBy } from '../core/request-loaders';
 import type { CaseHistoryPageRequest, CasePageRequest, CaseService } from './case.service';
 
 /** The loader's key of a page of a customer's cases: the same however the request object was built. */
@@ -7,12 +8,11 @@ export function casePageKey({ customerKey, statuses, page }: CasePageRequest): s
 }
 
 /** Per-request batches of case reads; see server/loaders.ts. */
-export function createCaseLoaders(cases: CaseService) {
-  return {
-    caseByKey: new DataLoader((keys: readonly string[]) => cases.casesByKey(keys)),
-    casePage: new DataLoader((requests: readonly CasePageRequest[]) => cases.pages(requests), { cacheKeyFn: casePageKey }),
-    caseHistoryPage: new DataLoader((requests: readonly CaseHistoryPageRequest[]) => cases.historyPages(requests), { cacheKeyFn: (request) => JSON.stringify(request) }),
-  };
-}
+export const caseLoaders = {
+  caseByKey: ({ cases }: { cases: CaseService }) => new DataLoader((keys: readonly string[]) => cases.casesByKey(keys)),
+  casePage: ({ cases }: { cases: CaseService }) => new DataLoader((requests: readonly CasePageRequest[]) => cases.pages(requests), { cacheKeyFn: casePageKey }),
+  caseHistoryPage: ({ cases }: { cases: CaseService }) =>
+    new DataLoader((requests: readonly CaseHistoryPageRequest[]) => cases.historyPages(requests), { cacheKeyFn: (request) => JSON.stringify(request) }),
+};
 
-export type CaseLoaders = ReturnType<typeof createCaseLoaders>;
+export type CaseLoaders = LoadersMadeBy<typeof caseLoaders>;

@@ -1,12 +1,11 @@
 import DataLoader from 'dataloader';
+import type { LoadersMadeBy } from '../core/request-loaders';
 import type { CustomerLookup } from './customer-lookup';
 
 /** Per-request batches of customer reads; see server/loaders.ts. */
-export function createCustomerLoaders(customers: CustomerLookup) {
-  return {
-    customerByKey: new DataLoader((keys: readonly string[]) => customers.customersByKey(keys)),
-    identifiersByCustomer: new DataLoader((keys: readonly string[]) => customers.identifiersByCustomer(keys)),
-  };
-}
+export const customerLoaders = {
+  customerByKey: ({ customers }: { customers: CustomerLookup }) => new DataLoader((keys: readonly string[]) => customers.customersByKey(keys)),
+  identifiersByCustomer: ({ customers }: { customers: CustomerLookup }) => new DataLoader((keys: readonly string[]) => customers.identifiersByCustomer(keys)),
+};
 
-export type CustomerLoaders = ReturnType<typeof createCustomerLoaders>;
+export type CustomerLoaders = LoadersMadeBy<typeof customerLoaders>;

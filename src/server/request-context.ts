@@ -16,6 +16,7 @@ import type { InsightsContext } from '../insights/insights.context';
 import type { MetricsContext } from '../metrics/metrics.context';
 import type { RealtimeContext } from '../realtime/realtime.context';
 import type { RealtimeHub } from '../realtime/realtime-hub';
+import type { GlobalIdType } from '../relay/global-id';
 import type { NodeContext } from '../relay/node.resolver';
 import type { SearchContext } from '../search/customer-search.context';
 import type { TimelineContext } from '../timeline/timeline.context';
@@ -62,6 +63,48 @@ export type RequestContext = AccessContext &
 /** The scope `node(id)` needs for each type: the same as the fields that lead to it. */
 const NODE_SCOPES: Record<string, Scope> = { Customer: Scope.CUSTOMERS_READ, TimelineEvent: Scope.CUSTOMERS_READ, Case: Scope.CUSTOMERS_READ, ApiKey: Scope.ADMIN, AuditEntry: Scope.AUDIT_READ, User: Scope.ADMIN, Webhook: Scope.ADMIN, WebhookDelivery: Scope.ADMIN };
 
+/** The DataLoaders a context has made so far (own data, so that each copy of the context makes its own). */
+const MADE_LOADERS = Symbol('madeLoaders');
+
+/**
+ * What every context shares: its DataLoaders are made when a resolver first asks (many operations
+ * never do), and anew after renewLoaders. They sit on the prototype because Apollo copies the
+ * context for each operation with Object.assign, which reads every own getter: an own `loaders`
+ * getter made all eleven DataLoaders for every request, whether it read through them or not.
+ */
+const CONTEXT_METHODS = {
+  get loaders(): Loaders {
+    const context = this as unknown as RequestContext & { [MADE_LOADERS]: Loaders | null };
+    return (context[MADE_LOADERS] ??= createLoaders(context.services));
+  },
+  renewLoaders(): void {
+    (this as unknown as { [MADE_LOADERS]: Loaders | null })[MADE_LOADERS] = null;
+  },
+  async loadNode(this: RequestContext, type: GlobalIdType, key: string): ReturnType<NodeContext['loadNode']> {
+    requireScopes(this, 'node', [NODE_SCOPES[type]]);
+    switch (type) {
+      case 'Customer':
+        return this.loaders.customerByKey.load(key);
+      case 'TimelineEvent':
+        return this.loaders.eventByKey.load(key);
+      case 'Case':
+        return this.loaders.caseByKey.load(key);
+      case 'ApiKey': {
+        const row = await this.services.apiKeys.byId(key);
+        return row ? ApiKey.fromRow(row, this.services.apiKeys.defaults) : null;
+      }
+      case 'AuditEntry':
+        return this.services.auditLog.byId(key);
+      case 'Webhook': {
+        const row = await this.services.webhooks.byId(key);
+        return row ? webhookFromRow(row) : null;
+      }
+      default:
+        return null;
+    }
+  },
+};
+
 export function createRequestContext(options: {
   services: Services;
   realtime: RealtimeHub;
@@ -71,9 +114,7 @@ export function createRequestContext(options: {
   socket?: { bufferedAmount: number };
 }): RequestContext {
   const { services, realtime, log, viewer, scope, socket } = options;
-  // Made when a resolver first asks (many operations never do), and anew after renewLoaders.
-  let loaders: Loaders | null = null;
-  const context: RequestContext = {
+  const own = {
     services,
     realtime,
     log,
@@ -81,35 +122,7 @@ export function createRequestContext(options: {
     audit: new AuditTrail(),
     socket,
     info: { scope, requestedCost: 0, operation: null, audited: Promise.resolve() },
-    get loaders(): Loaders {
-      return (loaders ??= createLoaders(services));
-    },
-    renewLoaders() {
-      loaders = null;
-    },
-    async loadNode(type, key) {
-      requireScopes(context, 'node', [NODE_SCOPES[type]]);
-      switch (type) {
-        case 'Customer':
-          return context.loaders.customerByKey.load(key);
-        case 'TimelineEvent':
-          return context.loaders.eventByKey.load(key);
-        case 'Case':
-          return context.loaders.caseByKey.load(key);
-        case 'ApiKey': {
-          const row = await services.apiKeys.byId(key);
-          return row ? ApiKey.fromRow(row, services.apiKeys.defaults) : null;
-        }
-        case 'AuditEntry':
-          return services.auditLog.byId(key);
-        case 'Webhook': {
-          const row = await services.webhooks.byId(key);
-          return row ? webhookFromRow(row) : null;
-        }
-        default:
-          return null;
-      }
-    },
+    [MADE_LOADERS]: null,
   };
-  return context;
+  return Object.assign(Object.create(CONTEXT_METHODS) as RequestContext, own);
 }

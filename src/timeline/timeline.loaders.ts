@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { LoadersMadeBy } from '../core/request-loaders';
 import type { TimelinePageRequest, TimelineService } from './timeline.service';
 
 /**
@@ -10,12 +11,10 @@ export function timelinePageKey({ customerKey, caseKey, page, filter }: Timeline
 }
 
 /** Per-request batches of timeline reads; see server/loaders.ts. */
-export function createTimelineLoaders(timeline: TimelineService) {
-  return {
-    timelinePage: new DataLoader((requests: readonly TimelinePageRequest[]) => timeline.pages(requests), { cacheKeyFn: timelinePageKey }),
-    eventByKey: new DataLoader((keys: readonly string[]) => timeline.eventsByKey(keys)),
-    streamPosition: new DataLoader((keys: readonly string[]) => timeline.streamPositions(keys)),
-  };
-}
+export const timelineLoaders = {
+  timelinePage: ({ timeline }: { timeline: TimelineService }) => new DataLoader((requests: readonly TimelinePageRequest[]) => timeline.pages(requests), { cacheKeyFn: timelinePageKey }),
+  eventByKey: ({ timeline }: { timeline: TimelineService }) => new DataLoader((keys: readonly string[]) => timeline.eventsByKey(keys)),
+  streamPosition: ({ timeline }: { timeline: TimelineService }) => new DataLoader((keys: readonly string[]) => timeline.streamPositions(keys)),
+};
 
-export type TimelineLoaders = ReturnType<typeof createTimelineLoaders>;
+export type TimelineLoaders = LoadersMadeBy<typeof timelineLoaders>;
