@@ -33,16 +33,24 @@ export function graphqlRequester(key: string, connections: number): (url: string
     const target = new URL(url);
     const body = JSON.stringify(variables ? { query, variables } : { query });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'content-length': Buffer.byteLength(body) };
-    return new Promise((resolve, reject) => {
-      const request = http.request({ agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        response.on('error', reject);
+    const send = (): Promise<{ status: number; text: string }> =>
+      new Promise((resolve, reject) => {
+        const request = http.request({ agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+          response.on('error', reject);
+        });
+        request.on('error', (error: NodeJS.ErrnoException) => {
+          // A kept-alive socket the server closed as idle (its keepAliveTimeout, 5 s) just as it
+          // was taken again; contenders taking turns leave their sockets idle about that long. Sent
+          // again on a new socket: cards are queries, and recorded calls carry external ids.
+          if (request.reusedSocket && error.code === 'ECONNRESET') send().then(resolve, reject);
+          else reject(error);
+        });
+        request.end(body);
       });
-      request.on('error', reject);
-      request.end(body);
-    });
+    return send();
   };
 }
 
