@@ -42,8 +42,8 @@ export function graphqlRequester(key: string, connections: number): (url: string
           response.on('error', reject);
         });
         request.on('error', (error: NodeJS.ErrnoException) => {
-          // A kept-alive socket the server closed as idle (its keepAliveTimeout, 5 s) just as it
-          // was taken again; contenders taking turns leave their sockets idle about that long. Sent
+          // A kept-alive socket the server closed as idle just as it was taken again: Node's 5 s in
+          // builds before HTTP_KEEP_ALIVE_TIMEOUT_MS (the baselines), about a contender's turn. Sent
           // again on a new socket: cards are queries, and recorded calls carry external ids.
           if (request.reusedSocket && error.code === 'ECONNRESET') send().then(resolve, reject);
           else reject(error);

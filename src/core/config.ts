@@ -52,6 +52,14 @@ export const REQUEST_DEFAULTS = {
    * `Connection: close`) so that load balancers stop sending before it stops listening (SHUTDOWN_DELAY_MS).
    */
   shutdownDelayMs: 1000,
+  /**
+   * How long an idle kept-alive HTTP connection stays open (HTTP_KEEP_ALIVE_TIMEOUT_MS): longer
+   * than the idle timeout of the load balancers and proxies in front (60 s for AWS's and for
+   * nginx's upstream connections), so that they close idle connections, not this server. With
+   * Node's 5 s, a client reusing a connection idle that long can send on one the server is
+   * closing and get a reset.
+   */
+  keepAliveTimeoutMs: 65_000,
 } as const;
 
 /** Server-side and client-side bounds on database work (milliseconds). */
@@ -187,6 +195,7 @@ const environment = z.object({
   DB_ACQUIRE_TIMEOUT_MS: milliseconds(DATABASE_DEFAULTS.acquireTimeoutMs),
   READYZ_TIMEOUT_MS: milliseconds(DATABASE_DEFAULTS.readinessTimeoutMs),
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(REQUEST_DEFAULTS.shutdownDelayMs),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: milliseconds(REQUEST_DEFAULTS.keepAliveTimeoutMs),
   BUDGET_KEY_CAPACITY: z.coerce.number().int().min(1).default(ACCESS_DEFAULTS.keyBudget.capacity),
   BUDGET_KEY_REFILL_PER_SECOND: z.coerce.number().int().min(1).default(ACCESS_DEFAULTS.keyBudget.refillPerSecond),
   BUDGET_USER_CAPACITY: z.coerce.number().int().min(1).default(ACCESS_DEFAULTS.userBudget.capacity),

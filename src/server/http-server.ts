@@ -96,6 +96,10 @@ export async function createTimelineServer(options: TimelineServerOptions): Prom
   const app = express();
   // Requests are handled once everything below is ready (see the end).
   const httpServer = http.createServer();
+  // Idle kept-alive connections are left for the proxies in front to close (HTTP_KEEP_ALIVE_TIMEOUT_MS);
+  // a request's headers may take as long, and one second more.
+  httpServer.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  httpServer.headersTimeout = Math.max(httpServer.headersTimeout, config.HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000);
   let stopping = false;
 
   const apollo = new ApolloServer<RequestContext>({
